@@ -1,0 +1,3 @@
+def current_customer(request):
+    tenant = getattr(request, "tenant", None)
+    return {"tenant": tenant}

@@ -1,0 +1,40 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .email import email_render, outbox_resend
+from .models import OutboundEmail
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind")
+    search_fields = ("to", "idempotency_key")
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in OutboundEmail._meta.fields] + ["preview"]
+    actions = ["resend"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("forhåndsvisning"))
+    def preview(self, obj):
+        message = email_render(obj)
+        return format_html("<strong>{}</strong><pre>{}</pre>", message.subject, message.body)
+
+    @admin.action(description=_("Send valgte e-poster på nytt"))
+    def resend(self, request, queryset):
+        count = 0
+        for email in queryset.exclude(status=OutboundEmail.Status.SENT):
+            outbox_resend(email)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d e-post sendes på nytt.", "%d e-poster sendes på nytt.", count) % count,
+            messages.SUCCESS,
+        )

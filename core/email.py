@@ -1,0 +1,163 @@
+"""The one path every email takes: an outbox row now, a Celery task after commit.
+
+Callers use `email_enqueue` inside the transaction that causes the email. The row and the state
+change commit together or not at all; the task is scheduled only after commit; the unique
+idempotency key means one event yields at most one email, however often it is enqueued.
+"""
+
+import hashlib
+import logging
+import smtplib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+# Errors after which a later attempt may succeed: the server is down, slow, or said "try later".
+TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
+
+
+def email_enqueue(
+    *,
+    key: str,
+    kind: str,
+    to: str,
+    template: str,
+    context: dict | None = None,
+    language: str | None = None,
+    reply_to: str = "",
+) -> OutboundEmail:
+    """Record an email in the outbox and send it once the current transaction commits.
+
+    `template` names `<template>_subject.txt`, `<template>.txt` and optionally `<template>.html`;
+    `context` must be JSON-serialisable (the task renders it later, in `language`).
+    Enqueuing the same `key` again returns the existing row and sends nothing more.
+    """
+    email, created = OutboundEmail.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "kind": kind,
+            "to": to,
+            "reply_to": reply_to,
+            "template": template,
+            "context": context or {},
+            "language": language or translation.get_language() or settings.LANGUAGE_CODE,
+        },
+    )
+    if created:
+        outbox_schedule(email.pk)
+    return email
+
+
+def outbox_schedule(email_id: int) -> None:
+    """Schedule sending after commit (immediately when outside a transaction)."""
+    from .tasks import outbox_send
+
+    transaction.on_commit(lambda: outbox_send.delay(email_id))
+
+
+def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
+    """Build the message for an outbox row, in the row's language."""
+    context = {
+        "shop_name": settings.SHOP_NAME,
+        "shop_url": settings.SHOP_URL,
+        **email.context,
+    }
+    with translation.override(email.language):
+        subject = render_to_string(f"{email.template}_subject.txt", context)
+        text = render_to_string(f"{email.template}.txt", context)
+        try:
+            html = render_to_string(f"{email.template}.html", context)
+        except TemplateDoesNotExist:
+            html = None
+    subject = " ".join(subject.split())
+    domain = settings.SHOP_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        to=[email.to],
+        reply_to=[email.reply_to] if email.reply_to else None,
+        # A stable Message-ID lets receiving servers drop the rare duplicate that could slip
+        # through if a worker dies between the SMTP server's acceptance and our commit.
+        headers={"Message-ID": f"<{digest}@{domain}>", "X-Shop-Email-Kind": email.kind},
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff in seconds, capped well below the broker's visibility timeout."""
+    return min(30 * 2 ** max(attempts - 1, 0), 1800)
+
+
+def outbox_deliver(email_id: int) -> str:
+    """Send one outbox row if it is still pending; safe to run any number of times.
+
+    The row is locked while the SMTP conversation runs, so two workers never send it both; it is
+    marked sent only after the server accepted the message. Returns the row's resulting status,
+    or "skipped" when there was nothing to do. Raises a transient error after recording it, so the
+    caller can retry.
+    """
+    error = None
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
+            .first()
+        )
+        if email is None:
+            return "skipped"
+        message = email_render(email)
+        email.attempts += 1
+        try:
+            message.send()
+        except TRANSIENT_ERRORS as exc:
+            error = exc
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                email.status = OutboundEmail.Status.FAILED
+            email.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))
+            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
+            logger.info("email sent: %s kind=%s id=%s", email.to, email.kind, email.pk)
+            return email.status
+    logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, error)
+    if email.status == OutboundEmail.Status.FAILED:
+        return email.status
+    raise error
+
+
+def outbox_sweep() -> int:
+    """Re-enqueue pending rows whose task seems lost; returns how many were re-enqueued."""
+    from .tasks import outbox_send
+
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_AFTER_SECONDS)
+    ids = list(OutboundEmail.objects.stale(older_than=cutoff).values_list("pk", flat=True)[:5000])
+    for email_id in ids:
+        outbox_send.delay(email_id)
+    if ids:
+        logger.info("outbox sweep re-enqueued %d emails", len(ids))
+    return len(ids)
+
+
+def outbox_resend(email: OutboundEmail) -> None:
+    """Staff: give a failed row a fresh set of attempts and send it again."""
+    email.status = OutboundEmail.Status.PENDING
+    email.attempts = 0
+    email.next_attempt_at = timezone.now()
+    email.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+    outbox_schedule(email.pk)

@@ -1,0 +1,33 @@
+"""Load demo data that lets a newcomer walk every flow. Safe to run again: it updates, never duplicates.
+
+Each app owns its own demo data in `<app>/demo.py` with a `seed()` function; this command runs them
+in dependency order and prints the demo logins.
+"""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+DEMO_MODULES = ["accounts.demo", "shop.demo", "migration.demo", "faq.demo"]
+
+
+class Command(BaseCommand):
+    help = "Load idempotent demo data (branches, customers, users, products, legacy accounts, help)."
+
+    def handle(self, *args, **options):
+        logins = []
+        with transaction.atomic():
+            for name in DEMO_MODULES:
+                try:
+                    module = import_module(name)
+                except ModuleNotFoundError as exc:
+                    if exc.name != name:
+                        raise
+                    continue
+                logins.extend(module.seed() or [])
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if logins:
+            self.stdout.write("\nDemo logins:")
+            for login, password, what in logins:
+                self.stdout.write(f"  {login:<38} {password:<20} {what}")

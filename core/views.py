@@ -1,0 +1,57 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """For load balancers and compose: 200 when the database (and Redis, if configured) answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # any failure means "not healthy"; the reason goes to the log
+        logger.error("healthz: database unreachable: %s", exc)
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
+            checks["redis"] = "ok"
+        except Exception as exc:
+            logger.error("healthz: redis unreachable: %s", exc)
+            checks["redis"] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def error_403(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    # Rendered without the request context processors' database work where possible: the
+    # database may be what failed. The template only needs static values.
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        from django.http import HttpResponseServerError
+
+        return HttpResponseServerError(
+            "<!doctype html><html lang=nb><title>Feil</title><h1>Noe gikk galt</h1>"
+            "<p>Prøv igjen om litt. <a href=/hjelp/>Hjelp</a> · <a href=/kontakt/>Kontakt oss</a></p>"
+        )
