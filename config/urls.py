@@ -20,5 +20,6 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("flytt/", include("migration.urls")),
     path("hjelp/", include("faq.urls")),
+    path("kontakt/", include("faq.contact_urls")),
     path("", include("shop.urls")),
 ]

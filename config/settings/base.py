@@ -197,6 +197,23 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
 }
 
+# --- Accounts: invitations, «Min konto», «Brukere» ------------------------------------------------
+
+# Days an invitation or activation link stays valid.
+INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+
+# --- Migration from the legacy shop --------------------------------------------------------------
+
+ACTIVATION_TIMEOUT_DAYS = env.int("ACTIVATION_TIMEOUT_DAYS", default=7)
+
+# --- Shop ----------------------------------------------------------------------------------------
+
+VAT_RATE = "0.25"
+
+# --- Help and contact ----------------------------------------------------------------------------
+
+# --- One password for every system (OpenID Connect provider, app API) ----------------------------
+
 # --- Sessions, security --------------------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
