@@ -19,3 +19,9 @@ def outbox_send(self, email_id: int) -> str:
 @shared_task
 def outbox_sweep() -> int:
     return outbox.outbox_sweep()
+
+
+@shared_task(ignore_result=False)
+def ping() -> str:
+    """For health checks and tests: proves a worker consumes the broker and can answer."""
+    return "pong"
