@@ -77,3 +77,6 @@ class Stock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "branch"], name="stock_product_branch_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.product_id} @ {self.branch_id}: {self.quantity}"

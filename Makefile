@@ -1,0 +1,62 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint lock messages browser worker clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, migrate, load demo data, print the demo logins, serve on http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Serving on http://127.0.0.1:8000  (staff: http://127.0.0.1:8000/admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: install (plus Debian's Chromium for the browser tests) and run the whole suite
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## make lock: re-pin requirements*.txt from requirements*.in (records versions, never download URLs)
+lock: install
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-trusted-host --no-emit-find-links --strip-extras \
+	  --no-header --allow-unsafe -o requirements.txt requirements.in
+	$(BIN)/pip-compile -q --no-emit-index-url --no-emit-trusted-host --no-emit-find-links --strip-extras \
+	  --no-header --allow-unsafe -o requirements-dev.txt requirements-dev.in
+
+## make messages: update the translation catalogues and compile them
+messages: install
+	$(BIN)/python manage.py makemessages -l en -l nb --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+## make worker: a Celery worker + beat against REDIS_URL (for local runs with PostgreSQL + Redis)
+worker: install
+	$(BIN)/celery -A config worker --beat -l info
+
+clean:
+	rm -rf $(VENV) staticfiles artifacts .pytest_cache db.sqlite3
