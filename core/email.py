@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboundEmail
+from .smtp import Transmission
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +98,18 @@ def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
 
 def retry_delay(attempts: int) -> int:
     """Exponential backoff in seconds, capped well below the broker's visibility timeout."""
-    return min(30 * 2 ** max(attempts - 1, 0), 1800)
+    return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 1800)
 
 
 def outbox_deliver(email_id: int) -> str:
     """Send one outbox row if it is still pending; safe to run any number of times.
 
-    The row is locked while the SMTP conversation runs, so two workers never send it both; it is
-    marked sent only after the server accepted the message. Returns the row's resulting status,
-    or "skipped" when there was nothing to do. Raises a transient error after recording it, so the
-    caller can retry.
+    The row is locked while envelope and body go to the SMTP server; "sending" is committed before
+    the end-of-data mark that makes the server deliver, and "sent" once it confirmed (see
+    core/smtp.py for why). A second worker finds the row locked or no longer pending and does
+    nothing. Returns the resulting status, or "skipped". Transient errors are recorded on the row
+    and then raised, so the caller can retry.
     """
-    error = None
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update(skip_locked=True)
@@ -117,28 +118,52 @@ def outbox_deliver(email_id: int) -> str:
         )
         if email is None:
             return "skipped"
-        message = email_render(email)
         email.attempts += 1
+        transmission = Transmission(email_render(email))
         try:
-            message.send()
+            transmission.start()
         except TRANSIENT_ERRORS as exc:
-            error = exc
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                email.status = OutboundEmail.Status.FAILED
-            email.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))
-            email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
+            _record_failure(email, exc)
+            failure = exc
         else:
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["attempts", "status", "sent_at", "last_error", "updated_at"])
-            logger.info("email sent: %s kind=%s id=%s", email.to, email.kind, email.pk)
-            return email.status
-    logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, error)
+            failure = None
+            email.status = OutboundEmail.Status.SENDING
+            email.save(update_fields=["attempts", "status", "updated_at"])
+    if failure is not None:
+        return _after_failure(email, failure)
+
+    try:
+        transmission.finish()
+    except TRANSIENT_ERRORS as exc:
+        # Refused at the end-of-data mark, or the connection broke before the server confirmed:
+        # nothing was delivered (or, rarely, we cannot know), so the row goes back to pending.
+        with transaction.atomic():
+            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+            _record_failure(email, exc)
+        return _after_failure(email, exc)
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
+    )
+    logger.info("email sent: kind=%s id=%s", email.kind, email.pk)
+    return OutboundEmail.Status.SENT
+
+
+def _record_failure(email: OutboundEmail, exc: Exception) -> None:
+    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    email.status = (
+        OutboundEmail.Status.FAILED
+        if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        else OutboundEmail.Status.PENDING
+    )
+    email.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))
+    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
+
+
+def _after_failure(email: OutboundEmail, exc: Exception) -> str:
+    logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, exc)
     if email.status == OutboundEmail.Status.FAILED:
         return email.status
-    raise error
+    raise exc
 
 
 def outbox_sweep() -> int:
@@ -155,7 +180,7 @@ def outbox_sweep() -> int:
 
 
 def outbox_resend(email: OutboundEmail) -> None:
-    """Staff: give a failed row a fresh set of attempts and send it again."""
+    """Staff: send a failed (or unconfirmed "sending") row again, with a fresh set of attempts."""
     email.status = OutboundEmail.Status.PENDING
     email.attempts = 0
     email.next_attempt_at = timezone.now()

@@ -21,6 +21,9 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Venter")
+        # Committed just before the SMTP end-of-data mark; a row left here means its worker died in
+        # the last instant, almost always after the server accepted the message (see core/smtp.py).
+        SENDING = "sending", _("Sendes (ubekreftet)")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Feilet")
 

@@ -4,12 +4,12 @@ Argon2 stays in the list, so tests that check hashing at rest can still ask for 
 """
 
 from .base import *  # noqa: F403
-from .base import PASSWORD_HASHERS
+from .base import PASSWORD_HASHERS, env
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 # Tasks run in-process unless a test starts a real worker (the `celery_worker` fixture switches the
 # app to the broker for that test).
-CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -1,4 +1,4 @@
-"""Send a test email through the outbox, to check an installation's email set-up end to end."""
+"""Send test emails through the outbox, to check an installation's email set-up end to end."""
 
 import uuid
 
@@ -9,15 +9,20 @@ from core.email import email_enqueue
 
 
 class Command(BaseCommand):
-    help = "Send a test email to ADDRESS through the outbox and the Celery worker."
+    help = "Send a test email to ADDRESS (or --count numbered copies) through the outbox and the worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("address")
+        parser.add_argument("address", help="recipient; with --count, 'n' is appended before the @")
+        parser.add_argument("--count", type=int, default=1)
 
-    def handle(self, address, **options):
+    def handle(self, address, count, **options):
+        batch = uuid.uuid4().hex[:8]
+        local, _, domain = address.partition("@")
         with transaction.atomic():
-            email = email_enqueue(
-                key=f"test:{uuid.uuid4()}", kind="test", to=address, template="email/core/test",
-                context={"name": address},
-            )
-        self.stdout.write(f"Queued outbox email #{email.pk} to {address}.")
+            for n in range(count):
+                to = address if count == 1 else f"{local}{n}@{domain}"
+                email_enqueue(
+                    key=f"test:{batch}:{n}", kind="test", to=to, template="email/core/test",
+                    context={"name": to},
+                )
+        self.stdout.write(f"Queued {count} test email(s) to {address} (batch {batch}).")
