@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -55,3 +56,7 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__name", "customer__number", "customer__name")
     raw_id_fields = ("user", "customer", "invited_by")
     list_select_related = ("user", "customer")
+
+
+# The admin login goes through allauth's login page, so it has the same rate limits and flow.
+admin.site.login = secure_admin_login(admin.site.login)

@@ -186,6 +186,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A changed email takes effect only once the new address is proven through the emailed link.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Reset links die on use, on email change and when staff deactivate the user.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.password_reset.ActiveUserPasswordResetTokenGenerator"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SHOP_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
