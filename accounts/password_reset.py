@@ -16,7 +16,8 @@ class ActiveUserPasswordResetTokenGenerator(PasswordResetTokenGenerator):
 
     def _make_hash_value(self, user, timestamp):
         from allauth.account.models import EmailAddress
-        from allauth.account.utils import sync_user_email_address, user_email
+        from allauth.account.internal.flows.manage_email import sync_user_email_address
+        from allauth.account.utils import user_email
 
         value = super()._make_hash_value(user, timestamp)
         sync_user_email_address(user)
