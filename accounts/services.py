@@ -214,19 +214,31 @@ def user_set_initial_password(*, user: User, password: str) -> User:
     The caller has read the link's token with the user row locked. The address counts as verified
     for allauth from now on.
     """
-    from allauth.account.models import EmailAddress
-
     if not user.is_active:
         raise MembershipError(_("Brukeren er deaktivert."))
     user.set_password(password)
     user.save(update_fields=["password"])
+    user_sync_email_address(user=user)
+    return user
+
+
+def user_sync_email_address(*, user: User) -> None:
+    """Keep allauth's address book in step with `User.email`, the address we log in with.
+
+    The login address is the verified primary one; only an email change the user has started and
+    not yet proven stays unverified. Staff editing the email in admin replace the old address,
+    so it no longer logs in.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user, verified=True).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(primary=False)
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address is None:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    elif not address.verified:
-        address.verified = True
-        address.save(update_fields=["verified"])
-    return user
+    elif not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
 
 
 @transaction.atomic

@@ -50,7 +50,7 @@ def link_in(text: str, path_fragment: str) -> str:
 def page_text(response) -> str:
     """The visible text of the page's <main>, whitespace collapsed."""
     html = response.content.decode()
-    main = html.split('<main', 1)[-1].split("</main>", 1)[0]
+    main = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
     main = re.sub(r"<[^>]+>", " ", main)
     import html as htmllib
 
