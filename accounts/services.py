@@ -1,7 +1,7 @@
 """Writes for users and memberships: invitations, roles, deactivation, initial passwords.
 
 Every function owns its transaction. The rule "a customer always keeps at least one active
-Administrator" lives in one place, `_ensure_another_active_administrator`, which locks the
+`_ensure_another_active_administrator`, run after `_locked` has locked the
 customer's administrator memberships first so two concurrent demotions cannot both pass.
 """
 
@@ -46,18 +46,27 @@ def _active_administrators(customer: Customer):
     )
 
 
-def _ensure_another_active_administrator(membership: Membership) -> None:
-    """Refuse a change that would leave the customer without an active Administrator.
+def _lock_administrators(customer_id) -> list[int]:
+    """Lock the customer's administrator memberships, always in pk order (no deadlocks).
 
-    Called inside the caller's transaction before it demotes or deactivates `membership`.
+    Every membership change takes this lock first, so changes within one customer run one after
+    the other and the rule below sees committed data.
     """
-    locked = list(
-        Membership.objects.for_customer(membership.customer_id)
-        .administrators()
+    return list(
+        Membership.objects.filter(customer_id=customer_id, role=Role.ADMINISTRATOR)
+        .order_by("pk")
         .select_for_update()
         .values_list("pk", flat=True)
     )
-    if membership.pk not in locked:
+
+
+def _ensure_another_active_administrator(membership: Membership) -> None:
+    """Refuse a change that would leave the customer without an active Administrator.
+
+    The one place the rule lives. Called inside the caller's transaction, after `_locked`, before
+    it demotes or deactivates `membership`.
+    """
+    if membership.role != Role.ADMINISTRATOR:
         return  # not an administrator: the rule is not at stake
     others = _active_administrators(membership.customer_id).exclude(pk=membership.pk)
     if not others.exists():
@@ -71,9 +80,11 @@ def _ensure_another_active_administrator(membership: Membership) -> None:
 
 
 def _locked(membership: Membership) -> Membership:
+    """Re-read `membership` for a change, after locking its customer's administrators."""
+    _lock_administrators(membership.customer_id)
     return (
-        Membership.objects.select_for_update()
-        .select_related("customer", "user")
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("customer", "user", "invited_by")
         .get(pk=membership.pk)
     )
 
