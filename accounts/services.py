@@ -1,8 +1,9 @@
 """Writes for users and memberships: invitations, roles, deactivation, initial passwords.
 
 Every function owns its transaction. The rule "a customer always keeps at least one active
-`_ensure_another_active_administrator`, run after `_locked` has locked the
-customer's administrator memberships first so two concurrent demotions cannot both pass.
+Administrator" lives in one place, `_ensure_another_active_administrator`; every membership change
+first locks the customer's administrator memberships (`_locked`), so two concurrent demotions
+cannot both pass.
 """
 
 import uuid
