@@ -67,7 +67,7 @@ class SetPasswordForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("password1") and cleaned.get("password2") is not None:
-            if cleaned["password1"] != cleaned["password2"]:
-                self.add_error("password2", _("Passordene er ikke like."))
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 is not None and password1 != password2:
+            self.add_error("password2", _("Passordene er ikke like."))
         return cleaned

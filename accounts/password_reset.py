@@ -15,8 +15,8 @@ class ActiveUserPasswordResetTokenGenerator(PasswordResetTokenGenerator):
     """
 
     def _make_hash_value(self, user, timestamp):
-        from allauth.account.models import EmailAddress
         from allauth.account.internal.flows.manage_email import sync_user_email_address
+        from allauth.account.models import EmailAddress
         from allauth.account.utils import user_email
 
         value = super()._make_hash_value(user, timestamp)

@@ -127,7 +127,9 @@ def _send_membership_notice(*, membership: Membership, invited_by: User | None) 
 
 
 @transaction.atomic
-def membership_invite(*, customer: Customer, email: str, name: str, role: str, invited_by: User | None) -> Membership:
+def membership_invite(
+    *, customer: Customer, email: str, name: str, role: str, invited_by: User | None
+) -> Membership:
     """Add a user to `customer` with `role`.
 
     A new email creates a pending user (active, unusable password) and sends an invitation with a
@@ -150,8 +152,9 @@ def membership_invite(*, customer: Customer, email: str, name: str, role: str, i
             user = User.objects.select_for_update().get(email__iexact=email)
             created = False
     if Membership.objects.filter(user=user, customer=customer).exists():
-        raise MembershipError(_("%(email)s er allerede bruker hos %(customer)s.") % {
-            "email": email, "customer": customer.name})
+        raise MembershipError(
+            _("%(email)s er allerede bruker hos %(customer)s.") % {"email": email, "customer": customer.name}
+        )
     membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
     if not user.is_active:
         return membership  # shut out by staff: no email lets them back in
@@ -244,7 +247,9 @@ def user_sync_email_address(*, user: User) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.filter(user=user, verified=True).exclude(email__iexact=user.email).delete()
-    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(primary=False)
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(
+        primary=False
+    )
     address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
     if address is None:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
@@ -259,4 +264,3 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     user.phone = phone.strip()
     user.save(update_fields=["name", "phone"])
     return user
-

@@ -1,3 +1,6 @@
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -5,8 +8,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from allauth.account.models import EmailAddress
 
 from . import services
 from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
@@ -22,7 +23,9 @@ administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 def switch_customer(request):
     """The customer switcher in the header and «Min konto»."""
     if request.tenant.switch(request.POST.get("customer")):
-        messages.success(request, _("Du handler nå for %(customer)s.") % {"customer": request.tenant.customer})
+        messages.success(
+            request, _("Du handler nå for %(customer)s.") % {"customer": request.tenant.customer}
+        )
     else:
         messages.error(request, _("Du har ikke tilgang til den kunden."))
     return redirect_back(request)
@@ -63,9 +66,7 @@ def membership_get_for_customer(customer: Customer, pk: int) -> Membership:
 def users(request):
     customer = request.tenant.customer
     memberships = (
-        Membership.objects.for_customer(customer)
-        .select_related("user")
-        .order_by("user__name", "user__email")
+        Membership.objects.for_customer(customer).select_related("user").order_by("user__name", "user__email")
     )
     return render(request, "accounts/users.html", {"customer": customer, "memberships": memberships})
 
@@ -75,6 +76,10 @@ def user_add(request):
     customer = request.tenant.customer
     form = InviteForm(request.POST or None, initial={"role": Role.BUYER})
     if request.method == "POST" and form.is_valid():
+        if limited := ratelimit.consume_or_429(
+            request, action="invite", config=settings.ACCOUNTS_RATE_LIMITS
+        ):
+            return limited
         try:
             membership = services.membership_invite(
                 customer=customer, invited_by=request.user, **form.cleaned_data
@@ -99,8 +104,11 @@ def membership_detail(request, pk):
     return render(
         request,
         "accounts/membership_detail.html",
-        {"membership": membership, "role_form": RoleForm(initial={"role": membership.role}),
-         "is_self": membership.user_id == request.user.pk},
+        {
+            "membership": membership,
+            "role_form": RoleForm(initial={"role": membership.role}),
+            "is_self": membership.user_id == request.user.pk,
+        },
     )
 
 
@@ -126,8 +134,11 @@ def membership_role(request, pk):
     except services.MembershipError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:membership_detail", pk=membership.pk)
-    messages.success(request, _("%(name)s har nå rollen %(role)s.") % {
-        "name": membership.user, "role": membership.get_role_display()})
+    messages.success(
+        request,
+        _("%(name)s har nå rollen %(role)s.")
+        % {"name": membership.user, "role": membership.get_role_display()},
+    )
     return _after_change(request, membership)
 
 
@@ -140,8 +151,11 @@ def membership_deactivate(request, pk):
     except services.MembershipError as exc:
         messages.error(request, exc.messages[0])
         return redirect("accounts:membership_detail", pk=membership.pk)
-    messages.success(request, _("%(name)s har ikke lenger tilgang til %(customer)s.") % {
-        "name": membership.user, "customer": membership.customer.name})
+    messages.success(
+        request,
+        _("%(name)s har ikke lenger tilgang til %(customer)s.")
+        % {"name": membership.user, "customer": membership.customer.name},
+    )
     return _after_change(request, membership)
 
 
@@ -150,8 +164,11 @@ def membership_deactivate(request, pk):
 def membership_reactivate(request, pk):
     membership = membership_get_for_customer(request.tenant.customer, pk)
     membership = services.membership_reactivate(membership=membership)
-    messages.success(request, _("%(name)s har tilgang til %(customer)s igjen.") % {
-        "name": membership.user, "customer": membership.customer.name})
+    messages.success(
+        request,
+        _("%(name)s har tilgang til %(customer)s igjen.")
+        % {"name": membership.user, "customer": membership.customer.name},
+    )
     return redirect("accounts:membership_detail", pk=membership.pk)
 
 
@@ -159,9 +176,14 @@ def membership_reactivate(request, pk):
 @require_POST
 def invitation_resend(request, pk):
     membership = membership_get_for_customer(request.tenant.customer, pk)
+    if limited := ratelimit.consume_or_429(
+        request, action="invitation_resend", config=settings.ACCOUNTS_RATE_LIMITS, key=str(membership.pk)
+    ):
+        return limited
     if services.invitation_resend(membership=membership, sent_by=request.user):
-        messages.success(request, _("Vi har sendt invitasjonen på nytt til %(email)s.") % {
-            "email": membership.user.email})
+        messages.success(
+            request, _("Vi har sendt invitasjonen på nytt til %(email)s.") % {"email": membership.user.email}
+        )
     else:
         messages.info(request, _("%(email)s trenger ingen ny invitasjon.") % {"email": membership.user.email})
     return redirect("accounts:membership_detail", pk=membership.pk)
@@ -172,18 +194,24 @@ def invitation_resend(request, pk):
 TOKEN_PROBLEMS = {
     "expired": (
         _("Lenken har gått ut"),
-        _("Invitasjonslenken er bare gyldig en begrenset tid. Be administratoren hos kunden om å sende "
-          "invitasjonen på nytt."),
+        _(
+            "Invitasjonslenken er bare gyldig en begrenset tid. Be administratoren hos kunden om å sende "
+            "invitasjonen på nytt."
+        ),
     ),
     "used": (
         _("Lenken er allerede brukt"),
-        _("Du har allerede satt et passord med denne lenken. Logg inn med e-postadressen og passordet "
-          "ditt, eller bruk «Mistet passord?»."),
+        _(
+            "Du har allerede satt et passord med denne lenken. Logg inn med e-postadressen og passordet "
+            "ditt, eller bruk «Mistet passord?»."
+        ),
     ),
     "invalid": (
         _("Lenken virker ikke"),
-        _("Lenken er ufullstendig eller ugyldig. Kopier hele lenken fra e-posten, eller be "
-          "administratoren hos kunden om å sende invitasjonen på nytt."),
+        _(
+            "Lenken er ufullstendig eller ugyldig. Kopier hele lenken fra e-posten, eller be "
+            "administratoren hos kunden om å sende invitasjonen på nytt."
+        ),
     ),
 }
 
@@ -191,7 +219,9 @@ TOKEN_PROBLEMS = {
 def _invitation_problem(request, reason):
     heading, text = TOKEN_PROBLEMS[reason]
     return render(
-        request, "accounts/invitation_problem.html", {"heading": heading, "text": text, "reason": reason},
+        request,
+        "accounts/invitation_problem.html",
+        {"heading": heading, "text": text, "reason": reason},
         status=410 if reason in ("expired", "used") else 400,
     )
 
@@ -199,8 +229,9 @@ def _invitation_problem(request, reason):
 def _invited_user(token, customer_id, *, lock=False):
     """The pending user the link was made for, or raise TokenError."""
     queryset = User.objects.select_for_update() if lock else None
-    user = read_token(token, services.INVITATION_PURPOSE, max_age=services.invitation_max_age(),
-                      queryset=queryset)
+    user = read_token(
+        token, services.INVITATION_PURPOSE, max_age=services.invitation_max_age(), queryset=queryset
+    )
     if not user.is_active:
         raise TokenError("invalid")
     if user.has_usable_password():
@@ -231,14 +262,17 @@ def invitation_accept(request, customer_id, token):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SESSION_KEY] = int(customer_id)
         customer = Customer.objects.get(pk=customer_id)
-        messages.success(request, _("Velkommen! Passordet er lagret, og du er logget inn hos %(customer)s.")
-                         % {"customer": customer.name})
+        messages.success(
+            request,
+            _("Velkommen! Passordet er lagret, og du er logget inn hos %(customer)s.")
+            % {"customer": customer.name},
+        )
         return redirect("/")
     customer = Customer.objects.filter(pk=customer_id).first()
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invited_user": user,
-                                                               "customer": customer})
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invited_user": user, "customer": customer}
+    )
 
 
 def account_home(request):
     return redirect("accounts:profile")
-

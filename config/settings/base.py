@@ -215,6 +215,11 @@ ACCOUNT_RATE_LIMITS = {
 
 # Days an invitation or activation link stays valid.
 INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+# «Brukere» forms that send email, limited like allauth's (same syntax, same 429 page).
+ACCOUNTS_RATE_LIMITS = {
+    "invite": "30/h/user",
+    "invitation_resend": "10/h/user,3/10m/key",
+}
 
 # --- Migration from the legacy shop --------------------------------------------------------------
 

@@ -97,8 +97,9 @@ def test_administrator_invites_a_colleague_who_sets_a_password_and_lands_in_the_
 
     [mail] = mailoutbox
     assert admin_member.customer.name in mail.subject
-    colleague = browser.new_context(base_url=live_server.url, locale="nb-NO", bypass_csp=True,
-                                    viewport={"width": 375, "height": 800})
+    colleague = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", bypass_csp=True, viewport={"width": 375, "height": 800}
+    )
     other = colleague.new_page()
     other.goto(link_in(mail.body, "/konto/invitasjon/"))
     assert other.get_by_role("heading", name="Velkommen til nettbutikken").is_visible()
@@ -129,8 +130,11 @@ def test_buyer_cannot_open_brukere(page, buyer_member):
 def test_min_konto_at_1280_and_375(page, admin_member, branch):
     from tests.factories import CustomerFactory, MembershipFactory
 
-    MembershipFactory(user=admin_member.user, customer=CustomerFactory(branch=branch, name="Datter Elektro AS"),
-                      role="lesetilgang")
+    MembershipFactory(
+        user=admin_member.user,
+        customer=CustomerFactory(branch=branch, name="Datter Elektro AS"),
+        role="lesetilgang",
+    )
     log_in(page, admin_member.user.email)
     page.locator(".user-menu summary").click()
     page.get_by_role("link", name="Min konto").click()

@@ -16,8 +16,13 @@ PASSWORD = "Lang og god frase på norsk"
 
 
 def invite(admin_member, email="kollega@firma.example", role="innkjoper"):
-    membership = services.membership_invite(customer=admin_member.customer, email=email, name="Kari Kollega",
-                                            role=role, invited_by=admin_member.user)
+    membership = services.membership_invite(
+        customer=admin_member.customer,
+        email=email,
+        name="Kari Kollega",
+        role=role,
+        invited_by=admin_member.user,
+    )
     [row] = outbox("accounts.invitation")
     return membership, link_in(row.context["url"], "/konto/invitasjon/")
 
@@ -44,8 +49,9 @@ def test_after_setting_the_password_the_colleague_can_log_in_normally(client, ad
     membership, link = invite(admin_member)
     client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
     client.logout()
-    response = client.post(reverse("account_login"), {"login": "kollega@firma.example", "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        reverse("account_login"), {"login": "kollega@firma.example", "password": PASSWORD}, follow=True
+    )
     assert response.context["user"] == membership.user
 
 
@@ -74,11 +80,14 @@ def test_an_expired_link_gives_a_clear_page_and_changes_nothing(client, admin_me
     assert not response.wsgi_request.user.is_authenticated
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda link: link[:-3] + "abc/",
-    lambda link: link.replace("/invitasjon/", "/invitasjon/9").rstrip("/") + "x/",
-    lambda link: "/konto/invitasjon/1/ikke-en-token/",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda link: link[:-3] + "abc/",
+        lambda link: link.replace("/invitasjon/", "/invitasjon/9").rstrip("/") + "x/",
+        lambda link: "/konto/invitasjon/1/ikke-en-token/",
+    ],
+)
 def test_a_tampered_link_gives_a_clear_page_and_changes_nothing(client, admin_member, tamper):
     membership, link = invite(admin_member)
     response = client.post(tamper(link), {"password1": PASSWORD, "password2": PASSWORD})
@@ -125,12 +134,15 @@ def test_an_email_change_kills_the_invitation(client, admin_member):
     assert client.get(link).status_code == 410
 
 
-@pytest.mark.parametrize(("p1", "p2", "message"), [
-    ("", "", "Feltet er påkrevet."),
-    ("kort", "kort", "minst 12"),
-    (PASSWORD, PASSWORD + "x", "Passordene er ikke like."),
-    ("kari kollega 1", "kari kollega 1", "for lik"),
-])
+@pytest.mark.parametrize(
+    ("p1", "p2", "message"),
+    [
+        ("", "", "Feltet er påkrevet."),
+        ("kort", "kort", "minst 12"),
+        (PASSWORD, PASSWORD + "x", "Passordene er ikke like."),
+        ("kari kollega 1", "kari kollega 1", "for lik"),
+    ],
+)
 def test_bad_passwords_get_a_field_message_and_the_link_stays_usable(client, admin_member, p1, p2, message):
     membership, link = invite(admin_member)
     response = client.post(link, {"password1": p1, "password2": p2})
@@ -150,10 +162,16 @@ def test_spaces_and_non_ascii_are_kept_as_typed(client, admin_member):
     assert not membership.user.check_password(password.strip())
 
 
-def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(admin_member, pending_member,
-                                                                              other_customer, other_member):
-    services.membership_invite(customer=other_customer, email=pending_member.user.email, name="X",
-                               role="innkjoper", invited_by=other_member.user)
+def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(
+    admin_member, pending_member, other_customer, other_member
+):
+    services.membership_invite(
+        customer=other_customer,
+        email=pending_member.user.email,
+        name="X",
+        role="innkjoper",
+        invited_by=other_member.user,
+    )
     assert [row.to for row in outbox("accounts.invitation")] == [pending_member.user.email]
     assert not outbox("accounts.membership_added")
 
@@ -162,6 +180,11 @@ def test_one_invitation_event_sends_one_email(admin_member):
     membership, _ = invite(admin_member)
     from core.email import email_enqueue
 
-    email_enqueue(key=f"accounts.invitation:{membership.pk}", kind="accounts.invitation", to="x@y.example",
-                  template="email/accounts/invitation", context={})
+    email_enqueue(
+        key=f"accounts.invitation:{membership.pk}",
+        kind="accounts.invitation",
+        to="x@y.example",
+        template="email/accounts/invitation",
+        context={},
+    )
     assert len(outbox("accounts.invitation")) == 1

@@ -29,15 +29,21 @@ def test_login_matches_email_case_insensitively_and_lands_logged_in(client, buye
 
 
 def test_wrong_password_shows_a_clear_norwegian_error_and_keeps_user_out(client, buyer_member):
-    response = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"})
+    response = client.post(
+        reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"}
+    )
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
     assert "E-postadressen og/eller passordet" in page_text(response)
 
 
 def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client, buyer_member):
-    known = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"})
-    unknown = client.post(reverse("account_login"), {"login": "finnes.ikke@firma.example", "password": "feil-passord-123"})
+    known = client.post(
+        reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"}
+    )
+    unknown = client.post(
+        reverse("account_login"), {"login": "finnes.ikke@firma.example", "password": "feil-passord-123"}
+    )
     assert known.status_code == unknown.status_code == 200
     assert page_text(known).replace(buyer_member.user.email, "X") == page_text(unknown).replace(
         "finnes.ikke@firma.example", "X"
@@ -47,7 +53,9 @@ def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client, buyer_me
 def test_deactivated_user_cannot_log_in_with_the_right_password(client, buyer_member):
     buyer_member.user.is_active = False
     buyer_member.user.save(update_fields=["is_active"])
-    response = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": PASSWORD}, follow=True)
+    response = client.post(
+        reverse("account_login"), {"login": buyer_member.user.email, "password": PASSWORD}, follow=True
+    )
     assert not response.context["user"].is_authenticated
 
 
@@ -58,7 +66,9 @@ def test_invited_user_without_a_password_cannot_log_in(client, pending_member):
 
 def test_sixth_failed_login_for_one_email_gets_the_norwegian_429_page(client, buyer_member):
     for _ in range(5):
-        response = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"})
+        response = client.post(
+            reverse("account_login"), {"login": buyer_member.user.email, "password": "feil-passord-123"}
+        )
         assert response.status_code == 200
     response = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": PASSWORD})
     assert response.status_code == 429
@@ -90,8 +100,14 @@ def test_logout_ends_the_session_on_the_server(client, buyer_member):
 def test_public_sign_up_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert "Ingen åpen registrering" in page_text(response)
-    client.post(reverse("account_signup"), {"email": "ny@firma.example", "password1": "Et langt passord 2026",
-                                            "password2": "Et langt passord 2026"})
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "ny@firma.example",
+            "password1": "Et langt passord 2026",
+            "password2": "Et langt passord 2026",
+        },
+    )
     from accounts.models import User
 
     assert not User.objects.filter(email="ny@firma.example").exists()
@@ -104,16 +120,24 @@ def test_admin_login_goes_through_the_shop_login_page(client):
 
 
 def test_staff_logs_in_to_admin_through_allauth(client, staff_user):
-    response = client.post(f"{reverse('account_login')}?next=/admin/",
-                           {"login": staff_user.email, "password": PASSWORD, "next": "/admin/"}, follow=True)
+    response = client.post(
+        f"{reverse('account_login')}?next=/admin/",
+        {"login": staff_user.email, "password": PASSWORD, "next": "/admin/"},
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == "/admin/"
     assert response.status_code == 200
 
 
 def test_admin_login_is_rate_limited_like_the_shop_login(client, staff_user):
     for _ in range(5):
-        client.post(f"{reverse('account_login')}?next=/admin/", {"login": staff_user.email, "password": "feil-passord-1"})
-    response = client.post(f"{reverse('account_login')}?next=/admin/", {"login": staff_user.email, "password": PASSWORD})
+        client.post(
+            f"{reverse('account_login')}?next=/admin/",
+            {"login": staff_user.email, "password": "feil-passord-1"},
+        )
+    response = client.post(
+        f"{reverse('account_login')}?next=/admin/", {"login": staff_user.email, "password": PASSWORD}
+    )
     assert response.status_code == 429
 
 

@@ -74,8 +74,9 @@ def test_full_reset_then_log_in_with_the_new_password(client, buyer_member):
     assert buyer_member.user.check_password(NEW_PASSWORD)  # spaces and æøå kept as typed
     assert outbox("accounts.password_reset"), "a «passordet ble endret» notice is queued"
     client.logout()
-    response = client.post(reverse("account_login"), {"login": buyer_member.user.email, "password": NEW_PASSWORD},
-                           follow=True)
+    response = client.post(
+        reverse("account_login"), {"login": buyer_member.user.email, "password": NEW_PASSWORD}, follow=True
+    )
     assert response.context["user"] == buyer_member.user
 
 
@@ -96,8 +97,10 @@ def test_a_reset_link_mailed_before_deactivation_is_dead(client, buyer_member):
     user.save(update_fields=["is_active"])
     page = client.get(link, follow=True)
     assert "Lenken virker ikke" in page_text(page)
-    client.post(page.redirect_chain[-1][0] if page.redirect_chain else link,
-                {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    client.post(
+        page.redirect_chain[-1][0] if page.redirect_chain else link,
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     user.refresh_from_db()
     assert not user.check_password(NEW_PASSWORD)
 
@@ -139,8 +142,10 @@ def test_a_64_character_passphrase_is_accepted(client, buyer_member):
 
 def test_password_change_needs_the_current_password(client, buyer_member):
     client.force_login(buyer_member.user)
-    response = client.post(reverse("account_change_password"),
-                           {"oldpassword": "feil-passord-123", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "feil-passord-123", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     assert response.status_code == 200
     buyer_member.user.refresh_from_db()
     assert buyer_member.user.check_password(PASSWORD)
@@ -154,9 +159,11 @@ def test_password_change_ends_every_session_and_sends_a_notice(client, buyer_mem
     client.force_login(buyer_member.user)
     page = client.get(reverse("account_change_password"))
     assert "Lagre endringer" in page_text(page)
-    response = client.post(reverse("account_change_password"),
-                           {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
-                           follow=True)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        follow=True,
+    )
     assert not response.context["user"].is_authenticated
     assert "Passordet er endret." in page_text(response)
     assert not other_device.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated
@@ -164,12 +171,15 @@ def test_password_change_ends_every_session_and_sends_a_notice(client, buyer_mem
     assert notice.to == buyer_member.user.email
 
 
-def test_password_changed_notice_reads_passordet_ble_endret(client, buyer_member, mailoutbox,
-                                                            django_capture_on_commit_callbacks):
+def test_password_changed_notice_reads_passordet_ble_endret(
+    client, buyer_member, mailoutbox, django_capture_on_commit_callbacks
+):
     client.force_login(buyer_member.user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("account_change_password"),
-                    {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+        client.post(
+            reverse("account_change_password"),
+            {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        )
     [mail] = mailoutbox
     assert mail.subject == "Passordet ble endret"
     assert "Mistet passord?" in message_text(mail.message())

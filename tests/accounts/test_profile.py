@@ -75,8 +75,9 @@ def test_switching_customer_is_kept_in_the_session(client, buyer_member, branch)
     second = CustomerFactory(branch=branch, name="Andre Elektro AS")
     MembershipFactory(user=buyer_member.user, customer=second, role="administrator")
     client.force_login(buyer_member.user)
-    response = client.post(reverse("accounts:switch_customer"), {"customer": second.pk, "next": PROFILE},
-                           follow=True)
+    response = client.post(
+        reverse("accounts:switch_customer"), {"customer": second.pk, "next": PROFILE}, follow=True
+    )
     assert "Du handler nå for" in page_text(response)
     assert response.wsgi_request.tenant.customer == second
     assert client.get(reverse("accounts:users")).status_code == 200  # administrator there
@@ -93,8 +94,9 @@ def test_email_change_takes_effect_only_after_the_new_address_is_proven(client, 
     user = buyer_member.user
     old_email = user.email
     client.force_login(user)
-    response = client.post(reverse("account_email"), {"action_add": "", "email": "Nytt.Navn@Firma.example"},
-                           follow=True)
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "Nytt.Navn@Firma.example"}, follow=True
+    )
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.email == old_email

@@ -17,7 +17,9 @@ def add_user(client, **data):
     return client.post(reverse("accounts:user_add"), {"role": "innkjoper", **data}, follow=True)
 
 
-def test_list_shows_name_email_role_status_and_last_login(admin_client, admin_member, buyer_member, pending_member):
+def test_list_shows_name_email_role_status_and_last_login(
+    admin_client, admin_member, buyer_member, pending_member
+):
     assert reverse("accounts:users") == USERS
     deactivated = MembershipFactory(customer=admin_member.customer, role="lesetilgang", is_active=False)
     text = page_text(admin_client.get(USERS))
@@ -56,8 +58,12 @@ def test_buyers_and_read_only_users_get_the_403_page_and_no_link(client, request
     for url in (USERS, reverse("accounts:user_add")):
         response = client.get(url)
         assert response.status_code == 403
-    assert client.post(reverse("accounts:user_add"), {"email": "x@y.example", "name": "X", "role": "administrator"}
-                       ).status_code == 403
+    assert (
+        client.post(
+            reverse("accounts:user_add"), {"email": "x@y.example", "name": "X", "role": "administrator"}
+        ).status_code
+        == 403
+    )
     assert not User.objects.filter(email="x@y.example").exists()
 
 
@@ -72,7 +78,10 @@ def test_adding_a_new_email_creates_a_pending_user_and_sends_an_invitation(admin
     assert user.is_active and not user.has_usable_password()
     membership = user.memberships.get()
     assert (membership.customer, membership.role, membership.invited_by) == (
-        admin_member.customer, Role.READ_ONLY, admin_member.user)
+        admin_member.customer,
+        Role.READ_ONLY,
+        admin_member.user,
+    )
     [mail] = outbox("accounts.invitation")
     assert mail.to == "ny.kollega@firma.example"
     assert mail.context["customer_name"] == admin_member.customer.name
@@ -81,8 +90,9 @@ def test_adding_a_new_email_creates_a_pending_user_and_sends_an_invitation(admin
     assert "invitert" in page_text(response)
 
 
-def test_invitation_email_names_the_customer_and_who_invited(admin_client, admin_member, mailoutbox,
-                                                             django_capture_on_commit_callbacks):
+def test_invitation_email_names_the_customer_and_who_invited(
+    admin_client, admin_member, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         add_user(admin_client, email="ny@firma.example", name="Ny Person")
     [mail] = mailoutbox
@@ -91,7 +101,9 @@ def test_invitation_email_names_the_customer_and_who_invited(admin_client, admin
     assert "/konto/invitasjon/" in mail.alternatives[0][0]
 
 
-def test_adding_an_existing_user_adds_a_membership_and_sends_a_notice(admin_client, admin_member, other_member):
+def test_adding_an_existing_user_adds_a_membership_and_sends_a_notice(
+    admin_client, admin_member, other_member
+):
     response = add_user(admin_client, email=other_member.user.email.upper(), name="Ignored")
     assert "har fått beskjed på e-post" in page_text(response)
     assert other_member.user.memberships.count() == 2
@@ -146,48 +158,57 @@ def test_names_with_html_and_unicode_are_stored_as_typed_and_shown_escaped(admin
 
 
 def test_change_role(admin_client, buyer_member):
-    response = admin_client.post(reverse("accounts:membership_role", args=[buyer_member.pk]),
-                                 {"role": "administrator"}, follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_role", args=[buyer_member.pk]), {"role": "administrator"}, follow=True
+    )
     assert "har nå rollen Administrator" in page_text(response)
     buyer_member.refresh_from_db()
     assert buyer_member.role == Role.ADMINISTRATOR
 
 
 def test_invalid_role_changes_nothing(admin_client, buyer_member):
-    response = admin_client.post(reverse("accounts:membership_role", args=[buyer_member.pk]),
-                                 {"role": "sjef"}, follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_role", args=[buyer_member.pk]), {"role": "sjef"}, follow=True
+    )
     assert "Velg en gyldig rolle." in page_text(response)
     buyer_member.refresh_from_db()
     assert buyer_member.role == Role.BUYER
 
 
 def test_the_last_administrator_cannot_demote_themselves(admin_client, admin_member):
-    response = admin_client.post(reverse("accounts:membership_role", args=[admin_member.pk]),
-                                 {"role": "innkjoper"}, follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_role", args=[admin_member.pk]), {"role": "innkjoper"}, follow=True
+    )
     assert "må ha minst én aktiv administrator" in page_text(response)
     admin_member.refresh_from_db()
     assert admin_member.role == Role.ADMINISTRATOR
 
 
 def test_the_last_administrator_cannot_deactivate_themselves(admin_client, admin_member):
-    response = admin_client.post(reverse("accounts:membership_deactivate", args=[admin_member.pk]), follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_deactivate", args=[admin_member.pk]), follow=True
+    )
     assert "må ha minst én aktiv administrator" in page_text(response)
     admin_member.refresh_from_db()
     assert admin_member.is_active
 
 
-def test_an_invited_administrator_does_not_count_as_the_active_one(admin_client, admin_member, pending_member):
+def test_an_invited_administrator_does_not_count_as_the_active_one(
+    admin_client, admin_member, pending_member
+):
     pending_member.role = Role.ADMINISTRATOR
     pending_member.save(update_fields=["role"])
-    response = admin_client.post(reverse("accounts:membership_role", args=[admin_member.pk]),
-                                 {"role": "innkjoper"}, follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_role", args=[admin_member.pk]), {"role": "innkjoper"}, follow=True
+    )
     assert "må ha minst én aktiv administrator" in page_text(response)
 
 
 def test_with_two_administrators_one_may_step_down_and_leaves_brukere(admin_client, admin_member):
     MembershipFactory(customer=admin_member.customer, role="administrator")
-    response = admin_client.post(reverse("accounts:membership_role", args=[admin_member.pk]),
-                                 {"role": "innkjoper"}, follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_role", args=[admin_member.pk]), {"role": "innkjoper"}, follow=True
+    )
     assert response.redirect_chain[-1][0] == reverse("accounts:profile")
     assert admin_client.get(USERS).status_code == 403
 
@@ -196,12 +217,16 @@ def test_deactivate_and_reactivate_a_member(admin_client, buyer_member):
     buyer_client = type(admin_client)()
     buyer_client.force_login(buyer_member.user)
     assert buyer_client.get("/konto/min-konto/").wsgi_request.tenant.customer == buyer_member.customer
-    response = admin_client.post(reverse("accounts:membership_deactivate", args=[buyer_member.pk]), follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_deactivate", args=[buyer_member.pk]), follow=True
+    )
     assert "har ikke lenger tilgang" in page_text(response)
     assert "deaktivert" in page_text(admin_client.get(USERS))
     # their open session loses the customer at once
     assert buyer_client.get("/konto/min-konto/").wsgi_request.tenant.customer is None
-    response = admin_client.post(reverse("accounts:membership_reactivate", args=[buyer_member.pk]), follow=True)
+    response = admin_client.post(
+        reverse("accounts:membership_reactivate", args=[buyer_member.pk]), follow=True
+    )
     assert "har tilgang til" in page_text(response)
     assert buyer_client.get("/konto/min-konto/").wsgi_request.tenant.customer == buyer_member.customer
 
@@ -228,9 +253,11 @@ def test_resend_to_someone_who_already_has_a_password_sends_nothing(admin_client
 
 def test_detail_page_offers_resend_only_for_invited_members(admin_client, pending_member, buyer_member):
     assert "Send invitasjonen på nytt" in page_text(
-        admin_client.get(reverse("accounts:membership_detail", args=[pending_member.pk])))
+        admin_client.get(reverse("accounts:membership_detail", args=[pending_member.pk]))
+    )
     assert "Send invitasjonen på nytt" not in page_text(
-        admin_client.get(reverse("accounts:membership_detail", args=[buyer_member.pk])))
+        admin_client.get(reverse("accounts:membership_detail", args=[buyer_member.pk]))
+    )
 
 
 # --- Tenant isolation: every URL that takes an id ---------------------------------------------------
@@ -245,7 +272,9 @@ ID_URLS = [
 
 
 @pytest.mark.parametrize(("name", "method", "data"), ID_URLS)
-def test_another_customers_member_id_is_a_404_and_changes_nothing(admin_client, other_member, name, method, data):
+def test_another_customers_member_id_is_a_404_and_changes_nothing(
+    admin_client, other_member, name, method, data
+):
     other_member.user.password = make_password(None)
     other_member.user.save(update_fields=["password"])
     other_member.is_active = False
@@ -283,3 +312,24 @@ def test_customer_switch_moves_brukere_to_the_other_customer(client, admin_membe
     client.post(reverse("accounts:switch_customer"), {"customer": second.pk})
     text = page_text(client.get(USERS))
     assert colleague.user.email in text and "Datter AS" in text
+
+
+def test_resending_one_invitation_again_and_again_gets_the_429_page(admin_client, pending_member):
+    url = reverse("accounts:invitation_resend", args=[pending_member.pk])
+    for _ in range(3):
+        assert admin_client.post(url).status_code == 302
+    response = admin_client.post(url)
+    assert response.status_code == 429
+    assert "For mange forsøk på kort tid" in page_text(response)
+    assert len(outbox("accounts.invitation")) == 3
+
+
+def test_inviting_in_bulk_is_rate_limited(admin_client, settings):
+    settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "invite": "2/h/user"}
+    for n in range(2):
+        assert add_user(admin_client, email=f"n{n}@firma.example", name="N").status_code == 200
+    response = admin_client.post(
+        reverse("accounts:user_add"), {"email": "n9@firma.example", "name": "N", "role": "innkjoper"}
+    )
+    assert response.status_code == 429
+    assert not User.objects.filter(email="n9@firma.example").exists()
