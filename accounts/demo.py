@@ -100,4 +100,20 @@ def seed(stdout=None):
             )
         roles = ", ".join(f"{n} {r.label}" for n, r in memberships) or "ansatt (admin)"
         logins.append((email, roles))
+    # «Brukere» shows every status: an invited colleague (no password yet) and a deactivated one.
+    kari = User.objects.get(email="kari@nordlys.example")
+    invited = User.objects.filter(email="nina@nordlys.example").first()
+    if invited is None:
+        invited = User(email="nina@nordlys.example", name="Nina Nyansatt")
+        invited.set_unusable_password()
+        invited.save()
+    Membership.objects.get_or_create(
+        user=invited, customer=customers["10001"], defaults={"role": Role.BUYER, "invited_by": kari}
+    )
+    former = User.objects.filter(email="per@nordlys.example").first()
+    if former is None:
+        former = User.objects.create_user("per@nordlys.example", DEMO_PASSWORD, name="Per Sluttet")
+    Membership.objects.update_or_create(
+        user=former, customer=customers["10001"], defaults={"role": Role.BUYER, "is_active": False}
+    )
     return [(email, DEMO_PASSWORD, roles) for email, roles in logins]
