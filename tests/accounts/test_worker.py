@@ -14,9 +14,8 @@ def test_reset_and_invitation_emails_are_sent_by_the_worker_in_norwegian(client,
     admin = MembershipFactory(role="administrator", user__password="Riktig-hemmelig-42")
     client.post(reverse("account_reset_password"), {"email": admin.user.email})
     client.force_login(admin.user)
-    client.post(
-        reverse("accounts:user_add"), {"email": "kollega@firma.example", "name": "Kollega", "role": "innkjoper"}
-    )
+    data = {"email": "kollega@firma.example", "name": "Kollega", "role": "innkjoper"}
+    client.post(reverse("accounts:user_add"), data)
     smtp_sink.wait_for(2)
     [reset] = smtp_sink.to(admin.user.email)
     assert reset["Subject"] == "Lag nytt passord i Elektrogrossisten"
