@@ -164,11 +164,18 @@ def membership_deactivate(request, pk):
 def membership_reactivate(request, pk):
     membership = membership_get_for_customer(request.tenant.customer, pk)
     membership = services.membership_reactivate(membership=membership)
-    messages.success(
-        request,
-        _("%(name)s har tilgang til %(customer)s igjen.")
-        % {"name": membership.user, "customer": membership.customer.name},
-    )
+    if not membership.user.is_active:
+        messages.warning(
+            request,
+            _("%(name)s er deaktivert av oss og kan ikke logge inn. Kontakt avdelingen din.")
+            % {"name": membership.user},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s har tilgang til %(customer)s igjen.")
+            % {"name": membership.user, "customer": membership.customer.name},
+        )
     return redirect("accounts:membership_detail", pk=membership.pk)
 
 

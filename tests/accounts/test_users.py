@@ -333,3 +333,12 @@ def test_inviting_in_bulk_is_rate_limited(admin_client, settings):
     )
     assert response.status_code == 429
     assert not User.objects.filter(email="n9@firma.example").exists()
+
+
+def test_reactivating_a_user_shut_out_by_staff_says_they_still_cannot_log_in(admin_client, admin_member):
+    shut_out = MembershipFactory(customer=admin_member.customer, is_active=False, user__is_active=False)
+    url = reverse("accounts:membership_reactivate", args=[shut_out.pk])
+    response = admin_client.post(url, follow=True)
+    assert "er deaktivert av oss og kan ikke logge inn" in page_text(response)
+    shut_out.user.refresh_from_db()
+    assert not shut_out.user.is_active
