@@ -1,3 +1,4 @@
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
@@ -13,3 +14,13 @@ def user_email_address(sender, instance, created, update_fields=None, raw=False,
         from .services import user_sync_email_address
 
         user_sync_email_address(user=instance)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.user_email_address_on_login")
+def user_email_address_on_login(sender, request, user, **kwargs):
+    """Users written without `save()` (bulk imports) get their address book before they can
+    reach «Endre e-post», where a missing verified address would be taken for a pending change."""
+    from .services import user_sync_email_address
+
+    if user.email:
+        user_sync_email_address(user=user)

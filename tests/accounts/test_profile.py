@@ -126,3 +126,17 @@ def test_email_change_to_someone_elses_address_does_not_take_it(client, buyer_me
     assert User.objects.filter(email=admin_member.user.email).get() == admin_member.user
     buyer_member.user.refresh_from_db()
     assert buyer_member.user.email != admin_member.user.email
+
+
+def test_email_change_is_safe_for_users_created_without_save(client, customer):
+    """A bulk import bypasses signals; logging in still gives the user a verified login address."""
+    from allauth.account.models import EmailAddress
+
+    [user] = User.objects.bulk_create([User(email="importert@firma.example", name="Importert")])
+    user.set_password("Et langt passord 2026")
+    user.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=user).delete()
+    client.post(reverse("account_login"), {"login": user.email, "password": "Et langt passord 2026"})
+    client.post(reverse("account_email"), {"action_add": "", "email": "ny.adresse@firma.example"})
+    user.refresh_from_db()
+    assert user.email == "importert@firma.example"
