@@ -85,6 +85,7 @@ class AccountAdapter(DefaultAccountAdapter):
             data["timestamp"] = format_timestamp(context["timestamp"])
         data.setdefault("password_reset_url", shop_url(_reverse("account_reset_password")))
         data["login_url"] = shop_url(_reverse("account_login"))
+        data["valid_hours"] = max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)
         return data
 
     def get_reset_password_from_key_url(self, key: str) -> str:

@@ -154,3 +154,12 @@ def test_passwords_are_hashed_with_argon2(settings, db):
     user = UserFactory(password="Et langt og greit passord")
     user.refresh_from_db()
     assert user.password.startswith("argon2")
+
+
+def test_a_logged_in_user_deactivated_by_staff_is_out_at_the_next_request(client, buyer_member):
+    client.force_login(buyer_member.user)
+    buyer_member.user.is_active = False
+    buyer_member.user.save(update_fields=["is_active"])
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))

@@ -45,6 +45,7 @@ def test_reset_mail_goes_through_the_outbox_in_norwegian_with_a_shop_url_link(
     assert mail.to == [buyer_member.user.email]
     assert mail.subject == "Lag nytt passord i Elektrogrossisten"
     assert "https://butikk.example/konto/password/reset/key/" in mail.body
+    assert "Lenken virker i 2 timer" in mail.body
     html = mail.alternatives[0][0]
     assert "Lag nytt passord" in html and "<html" in html
 
