@@ -65,3 +65,43 @@ def test_demoting_a_non_administrator_needs_no_other_administrator():
     services.membership_set_role(membership=buyer, role=Role.READ_ONLY)
     buyer.refresh_from_db()
     assert buyer.role == Role.READ_ONLY
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_submits_of_one_invitation_link_set_one_password():
+    from django.test import Client
+
+    from core.models import OutboundEmail
+    from tests.accounts.conftest import link_in
+
+    admin = MembershipFactory(role=Role.ADMINISTRATOR)
+    membership = services.membership_invite(
+        customer=admin.customer,
+        email="tvilling@firma.example",
+        name="T",
+        role=Role.BUYER,
+        invited_by=admin.user,
+    )
+    link = link_in(OutboundEmail.objects.get(kind="accounts.invitation").context["url"], "/konto/invitasjon/")
+    barrier = threading.Barrier(2)
+    statuses = {}
+
+    def submit(password):
+        try:
+            client = Client()
+            barrier.wait(5)
+            statuses[password] = client.post(link, {"password1": password, "password2": password}).status_code
+        finally:
+            connection.close()
+
+    passwords = ["Første lange passord 1", "Andre lange passord 22"]
+    threads = [threading.Thread(target=submit, args=(p,)) for p in passwords]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(statuses.values()) == [302, 410]
+    winner = next(p for p, status in statuses.items() if status == 302)
+    membership.user.refresh_from_db()
+    assert membership.user.check_password(winner)
