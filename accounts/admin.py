@@ -1,9 +1,13 @@
 from allauth.account.decorators import secure_admin_login
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import Branch, Customer, Membership, User
 
 
@@ -74,9 +78,7 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
 
 
 @admin.register(Membership)
@@ -86,6 +88,37 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__name", "customer__number", "customer__name")
     raw_id_fields = ("user", "customer", "invited_by")
     list_select_related = ("user", "customer", "invited_by")
+    actions = ["resend_invitation"]
+
+    @admin.action(description=_("Send invitasjonen på nytt"), permissions=["change"])
+    def resend_invitation(self, request, queryset):
+        """Like delete_selected: a confirmation page first, since this sends email."""
+        memberships = list(queryset.select_related("user", "customer"))
+        pending = [m for m in memberships if m.status == "invitert"]
+        if request.POST.get("post") == "yes":
+            sent = sum(services.invitation_resend(membership=m, sent_by=request.user) for m in pending)
+            self.message_user(
+                request,
+                ngettext(
+                    "Sendte %(count)d invitasjon på nytt.", "Sendte %(count)d invitasjoner på nytt.", sent
+                )
+                % {"count": sent},
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "accounts/admin_resend_invitation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Send invitasjonen på nytt?"),
+                "opts": self.model._meta,
+                "pending": pending,
+                "skipped": [m for m in memberships if m.status != "invitert"],
+                "queryset": queryset,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
     @admin.display(description=_("status"))
     def status_label(self, obj):

@@ -52,3 +52,20 @@ def test_user_list_uses_a_bounded_number_of_queries(staff_client, customer, djan
         staff_client.get(reverse("admin:accounts_membership_changelist"))
     with django_assert_max_num_queries(15):
         staff_client.get(reverse("admin:accounts_customer_changelist"))
+
+
+def test_staff_resend_invitation_asks_first_then_sends_only_to_pending_members(
+    staff_client, pending_member, buyer_member
+):
+    from tests.accounts.conftest import outbox
+
+    url = reverse("admin:accounts_membership_changelist")
+    data = {"action": "resend_invitation", "_selected_action": [pending_member.pk, buyer_member.pk]}
+    confirm = staff_client.post(url, data)
+    text = page_text(confirm)
+    assert "Send invitasjonen på nytt?" in confirm.content.decode()
+    assert pending_member.user.email in text and buyer_member.user.email in text
+    assert not outbox()
+    done = staff_client.post(url, {**data, "post": "yes"}, follow=True)
+    assert "Sendte 1 invitasjon på nytt." in done.content.decode()
+    assert [row.to for row in outbox("accounts.invitation")] == [pending_member.user.email]
