@@ -1,12 +1,101 @@
+"""allauth customisation: the adapter is the single extension point (no forked views)."""
+
+import uuid
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from core.email import email_enqueue
+
+# allauth's email templates are rendered by the outbox task from templates/email/accounts/<name>;
+# signup confirmations share the plain confirmation template (public sign-up is closed anyway).
+TEMPLATE_ALIASES = {"email_confirmation_signup": "email_confirmation"}
+# Context values copied as strings. Everything else allauth passes (request, user, model objects)
+# is left out: the outbox context must be JSON-serialisable.
+STRING_KEYS = ("email", "from_email", "to_email", "deleted_email", "ip", "user_agent")
+URL_KEYS = ("password_reset_url", "activate_url", "signup_url")
+
+
+def shop_url(url_or_path: str) -> str:
+    """An absolute link on SHOP_URL for a path or a URL built from the request's host."""
+    parts = urlsplit(str(url_or_path))
+    path = parts.path or "/"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{settings.SHOP_URL}{path}{query}"
+
+
+def format_timestamp(value) -> str:
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "j. F Y \\k\\l. H:i")
+    if isinstance(value, date):
+        return date_format(value, "j. F Y")
+    return str(value)
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """The single extension point for allauth.
 
     No public sign-up: users come from the move flow, a customer administrator's invitation, or
-    staff.
+    staff. Every allauth email goes through the outbox (`core.email.email_enqueue`), so it is sent
+    by Celery after commit, in Norwegian, from our templates, with links on SHOP_URL.
     """
 
     def is_open_for_signup(self, request):
         return False
+
+    def validation_error(self, code, *args):
+        # allauth reports too many failed logins as a form error; we answer with our 429 page
+        # (the same as its other rate limits), so the Nth failed login in a window gets 429.
+        if code == "too_many_login_attempts" and self.request is not None:
+            raise ImmediateHttpResponse(respond_429(self.request))
+        return super().validation_error(code, *args)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        name = template_prefix.rsplit("/", 1)[-1]
+        name = TEMPLATE_ALIASES.get(name, name)
+        email_enqueue(
+            # Every allauth email is its own event (each reset request, each notice).
+            key=f"accounts.{name}:{uuid.uuid4().hex}",
+            kind=f"accounts.{name}",
+            to=email,
+            template=f"email/accounts/{name}",
+            context=self.email_context(email, context),
+        )
+
+    def email_context(self, email: str, context: dict) -> dict:
+        """Reduce allauth's context to strings the outbox can store and the task can render."""
+        data = {"email": email}
+        user = context.get("user")
+        if user is not None:
+            data["user_name"] = user.get_full_name()
+            data["user_email"] = user.email
+        for key in STRING_KEYS:
+            if context.get(key):
+                data[key] = str(context[key])
+        for key in URL_KEYS:
+            if context.get(key):
+                data[key] = shop_url(context[key])
+        if context.get("timestamp"):
+            data["timestamp"] = format_timestamp(context["timestamp"])
+        data.setdefault("password_reset_url", shop_url(_reverse("account_reset_password")))
+        data["login_url"] = shop_url(_reverse("account_login"))
+        data["valid_hours"] = max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)
+        return data
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        return shop_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return shop_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+
+def _reverse(name: str) -> str:
+    from django.urls import reverse
+
+    return reverse(name)

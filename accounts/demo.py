@@ -6,8 +6,24 @@ DEMO_PASSWORD = "Elektro-demo-2026"
 
 BRANCHES = [
     ("OSL", "Oslo", "oslo@elektrogrossisten.example", "22 00 00 01", "Industriveien 1", "0581", "Oslo"),
-    ("BRG", "Bergen", "bergen@elektrogrossisten.example", "55 00 00 02", "Kokstadveien 12", "5257", "Kokstad"),
-    ("TRD", "Trondheim", "trondheim@elektrogrossisten.example", "73 00 00 03", "Tungasletta 8", "7047", "Trondheim"),
+    (
+        "BRG",
+        "Bergen",
+        "bergen@elektrogrossisten.example",
+        "55 00 00 02",
+        "Kokstadveien 12",
+        "5257",
+        "Kokstad",
+    ),
+    (
+        "TRD",
+        "Trondheim",
+        "trondheim@elektrogrossisten.example",
+        "73 00 00 03",
+        "Tungasletta 8",
+        "7047",
+        "Trondheim",
+    ),
 ]
 
 CUSTOMERS = [
@@ -28,7 +44,13 @@ CUSTOMERS = [
 # (email, name, [(customer number, role)], is_staff, branch code)
 USERS = [
     ("ansatt@elektrogrossisten.example", "Siri Ansatt", [], True, "OSL"),
-    ("kari@nordlys.example", "Kari Nordmann", [("10001", Role.ADMINISTRATOR), ("10002", Role.ADMINISTRATOR)], False, None),
+    (
+        "kari@nordlys.example",
+        "Kari Nordmann",
+        [("10001", Role.ADMINISTRATOR), ("10002", Role.ADMINISTRATOR)],
+        False,
+        None,
+    ),
     ("ola@nordlys.example", "Ola Nordmann", [("10001", Role.BUYER)], False, None),
     ("lars@nordlys.example", "Lars Lesevik", [("10001", Role.READ_ONLY)], False, None),
     ("ingrid@bryggen.example", "Ingrid Bryggen", [("10004", Role.ADMINISTRATOR)], False, None),
@@ -40,22 +62,36 @@ def seed(stdout=None):
     for code, name, email, phone, street, postal_code, city in BRANCHES:
         branches[code], _ = Branch.objects.update_or_create(
             code=code,
-            defaults={"name": name, "email": email, "phone": phone, "street": street,
-                      "postal_code": postal_code, "city": city},
+            defaults={
+                "name": name,
+                "email": email,
+                "phone": phone,
+                "street": street,
+                "postal_code": postal_code,
+                "city": city,
+            },
         )
     customers = {}
     for number, name, branch, org in CUSTOMERS:
         customers[number], _ = Customer.objects.update_or_create(
             number=number,
-            defaults={"name": name, "branch": branches[branch], "org_number": org,
-                      "email": f"post{number}@kunde.example"},
+            defaults={
+                "name": name,
+                "branch": branches[branch],
+                "org_number": org,
+                "email": f"post{number}@kunde.example",
+            },
         )
     logins = []
     for email, name, memberships, is_staff, branch in USERS:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email, DEMO_PASSWORD, name=name, is_staff=is_staff, is_superuser=is_staff,
+                email,
+                DEMO_PASSWORD,
+                name=name,
+                is_staff=is_staff,
+                is_superuser=is_staff,
                 branch=branches.get(branch),
             )
         for number, role in memberships:
@@ -64,4 +100,20 @@ def seed(stdout=None):
             )
         roles = ", ".join(f"{n} {r.label}" for n, r in memberships) or "ansatt (admin)"
         logins.append((email, roles))
+    # «Brukere» shows every status: an invited colleague (no password yet) and a deactivated one.
+    kari = User.objects.get(email="kari@nordlys.example")
+    invited = User.objects.filter(email="nina@nordlys.example").first()
+    if invited is None:
+        invited = User(email="nina@nordlys.example", name="Nina Nyansatt")
+        invited.set_unusable_password()
+        invited.save()
+    Membership.objects.get_or_create(
+        user=invited, customer=customers["10001"], defaults={"role": Role.BUYER, "invited_by": kari}
+    )
+    former = User.objects.filter(email="per@nordlys.example").first()
+    if former is None:
+        former = User.objects.create_user("per@nordlys.example", DEMO_PASSWORD, name="Per Sluttet")
+    Membership.objects.update_or_create(
+        user=former, customer=customers["10001"], defaults={"role": Role.BUYER, "is_active": False}
+    )
     return [(email, DEMO_PASSWORD, roles) for email, roles in logins]

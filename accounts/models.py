@@ -136,6 +136,14 @@ class Role(models.TextChoices):
     READ_ONLY = "lesetilgang", _("Lesetilgang")
 
 
+class MembershipStatus(models.TextChoices):
+    """Status in «Brukere»: aktiv (can log in), invitert (no password yet), deaktivert."""
+
+    ACTIVE = "aktiv", _("aktiv")
+    INVITED = "invitert", _("invitert")
+    DEACTIVATED = "deaktivert", _("deaktivert")
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True, user__is_active=True)
@@ -187,6 +195,17 @@ class Membership(models.Model):
     @property
     def is_administrator(self):
         return self.role == Role.ADMINISTRATOR
+
+    @property
+    def status(self) -> str:
+        if not self.is_active or not self.user.is_active:
+            return MembershipStatus.DEACTIVATED
+        if not self.user.has_usable_password():
+            return MembershipStatus.INVITED
+        return MembershipStatus.ACTIVE
+
+    def get_status_display(self) -> str:
+        return MembershipStatus(self.status).label
 
     @property
     def can_order(self):

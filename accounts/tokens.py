@@ -30,7 +30,9 @@ def _fingerprint(user, purpose: str) -> str:
 
 def make_token(user, purpose: str) -> str:
     """A URL-safe token for `user`, valid for `purpose` only."""
-    return signing.dumps({"u": user.pk, "f": _fingerprint(user, purpose)}, salt=f"accounts.{purpose}", compress=True)
+    return signing.dumps(
+        {"u": user.pk, "f": _fingerprint(user, purpose)}, salt=f"accounts.{purpose}", compress=True
+    )
 
 
 def read_token(token: str, purpose: str, *, max_age: int, queryset=None):

@@ -1,9 +1,21 @@
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .tenancy import redirect_back
+from . import services
+from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
+from .models import Customer, Membership, Role, User
+from .tenancy import SESSION_KEY, customer_required, redirect_back
+from .tokens import TokenError, read_token
+
+administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 
 
 @login_required
@@ -11,7 +23,263 @@ from .tenancy import redirect_back
 def switch_customer(request):
     """The customer switcher in the header and «Min konto»."""
     if request.tenant.switch(request.POST.get("customer")):
-        messages.success(request, _("Du handler nå for %(customer)s.") % {"customer": request.tenant.customer})
+        messages.success(
+            request, _("Du handler nå for %(customer)s.") % {"customer": request.tenant.customer}
+        )
     else:
         messages.error(request, _("Du har ikke tilgang til den kunden."))
     return redirect_back(request)
+
+
+# --- «Min konto» -----------------------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"name": user.name, "phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Endringene er lagret."))
+        return redirect("accounts:profile")
+    pending_email = (
+        EmailAddress.objects.filter(user=user, verified=False).exclude(email__iexact=user.email).first()
+    )
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "memberships": request.tenant.memberships, "pending_email": pending_email},
+    )
+
+
+# --- «Brukere» -------------------------------------------------------------------------------------
+
+
+def membership_get_for_customer(customer: Customer, pk: int) -> Membership:
+    """The one door to a member by id: another customer's id is a 404."""
+    return get_object_or_404(
+        Membership.objects.for_customer(customer).select_related("user", "customer", "invited_by"), pk=pk
+    )
+
+
+@administrators_only
+def users(request):
+    customer = request.tenant.customer
+    memberships = (
+        Membership.objects.for_customer(customer).select_related("user").order_by("user__name", "user__email")
+    )
+    return render(request, "accounts/users.html", {"customer": customer, "memberships": memberships})
+
+
+@administrators_only
+def user_add(request):
+    customer = request.tenant.customer
+    form = InviteForm(request.POST or None, initial={"role": Role.BUYER})
+    if request.method == "POST" and form.is_valid():
+        if limited := ratelimit.consume_or_429(
+            request, action="invite", config=settings.ACCOUNTS_RATE_LIMITS
+        ):
+            return limited
+        try:
+            membership = services.membership_invite(
+                customer=customer, invited_by=request.user, **form.cleaned_data
+            )
+        except services.MembershipError as exc:
+            form.add_error("email", exc.messages[0])
+        else:
+            if membership.status == "invitert":
+                text = _("%(email)s er lagt til. Vi har sendt en invitasjon på e-post.")
+            elif membership.status == "aktiv":
+                text = _("%(email)s er lagt til og har fått beskjed på e-post.")
+            else:
+                text = _("%(email)s er lagt til, men brukeren er deaktivert av oss. Kontakt avdelingen.")
+            messages.success(request, text % {"email": membership.user.email})
+            return redirect("accounts:users")
+    return render(request, "accounts/user_add.html", {"form": form, "customer": customer})
+
+
+@administrators_only
+def membership_detail(request, pk):
+    membership = membership_get_for_customer(request.tenant.customer, pk)
+    return render(
+        request,
+        "accounts/membership_detail.html",
+        {
+            "membership": membership,
+            "role_form": RoleForm(initial={"role": membership.role}),
+            "is_self": membership.user_id == request.user.pk,
+        },
+    )
+
+
+def _after_change(request, membership):
+    """Back to the list, or out of «Brukere» if the administrator just removed their own access."""
+    if membership.user_id == request.user.pk and not (
+        membership.is_active and membership.role == Role.ADMINISTRATOR
+    ):
+        return redirect("accounts:profile")
+    return redirect("accounts:membership_detail", pk=membership.pk)
+
+
+@administrators_only
+@require_POST
+def membership_role(request, pk):
+    membership = membership_get_for_customer(request.tenant.customer, pk)
+    form = RoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Velg en gyldig rolle."))
+        return redirect("accounts:membership_detail", pk=membership.pk)
+    try:
+        membership = services.membership_set_role(membership=membership, role=form.cleaned_data["role"])
+    except services.MembershipError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:membership_detail", pk=membership.pk)
+    messages.success(
+        request,
+        _("%(name)s har nå rollen %(role)s.")
+        % {"name": membership.user, "role": membership.get_role_display()},
+    )
+    return _after_change(request, membership)
+
+
+@administrators_only
+@require_POST
+def membership_deactivate(request, pk):
+    membership = membership_get_for_customer(request.tenant.customer, pk)
+    try:
+        membership = services.membership_deactivate(membership=membership)
+    except services.MembershipError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("accounts:membership_detail", pk=membership.pk)
+    messages.success(
+        request,
+        _("%(name)s har ikke lenger tilgang til %(customer)s.")
+        % {"name": membership.user, "customer": membership.customer.name},
+    )
+    return _after_change(request, membership)
+
+
+@administrators_only
+@require_POST
+def membership_reactivate(request, pk):
+    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = services.membership_reactivate(membership=membership)
+    if not membership.user.is_active:
+        messages.warning(
+            request,
+            _("%(name)s er deaktivert av oss og kan ikke logge inn. Kontakt avdelingen din.")
+            % {"name": membership.user},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s har tilgang til %(customer)s igjen.")
+            % {"name": membership.user, "customer": membership.customer.name},
+        )
+    return redirect("accounts:membership_detail", pk=membership.pk)
+
+
+@administrators_only
+@require_POST
+def invitation_resend(request, pk):
+    membership = membership_get_for_customer(request.tenant.customer, pk)
+    if limited := ratelimit.consume_or_429(
+        request, action="invitation_resend", config=settings.ACCOUNTS_RATE_LIMITS, key=str(membership.pk)
+    ):
+        return limited
+    if services.invitation_resend(membership=membership, sent_by=request.user):
+        messages.success(
+            request, _("Vi har sendt invitasjonen på nytt til %(email)s.") % {"email": membership.user.email}
+        )
+    else:
+        messages.info(request, _("%(email)s trenger ingen ny invitasjon.") % {"email": membership.user.email})
+    return redirect("accounts:membership_detail", pk=membership.pk)
+
+
+# --- Invitation link: set the first password -------------------------------------------------------
+
+TOKEN_PROBLEMS = {
+    "expired": (
+        _("Lenken har gått ut"),
+        _(
+            "Invitasjonslenken er bare gyldig en begrenset tid. Be administratoren hos kunden om å sende "
+            "invitasjonen på nytt."
+        ),
+    ),
+    "used": (
+        _("Lenken er allerede brukt"),
+        _(
+            "Du har allerede satt et passord med denne lenken. Logg inn med e-postadressen og passordet "
+            "ditt, eller bruk «Mistet passord?»."
+        ),
+    ),
+    "invalid": (
+        _("Lenken virker ikke"),
+        _(
+            "Lenken er ufullstendig eller ugyldig. Kopier hele lenken fra e-posten, eller be "
+            "administratoren hos kunden om å sende invitasjonen på nytt."
+        ),
+    ),
+}
+
+
+def _invitation_problem(request, reason):
+    heading, text = TOKEN_PROBLEMS[reason]
+    return render(
+        request,
+        "accounts/invitation_problem.html",
+        {"heading": heading, "text": text, "reason": reason},
+        status=410 if reason in ("expired", "used") else 400,
+    )
+
+
+def _invited_user(token, customer_id, *, lock=False):
+    """The pending user the link was made for, or raise TokenError."""
+    queryset = User.objects.select_for_update() if lock else None
+    user = read_token(
+        token, services.INVITATION_PURPOSE, max_age=services.invitation_max_age(), queryset=queryset
+    )
+    if not user.is_active:
+        raise TokenError("invalid")
+    if user.has_usable_password():
+        raise TokenError("used")
+    if not Membership.objects.filter(user=user, customer_id=customer_id, is_active=True).exists():
+        raise TokenError("invalid")
+    return user
+
+
+def invitation_accept(request, customer_id, token):
+    """The colleague's set-password page; on success they are logged in at the inviting customer."""
+    try:
+        user = _invited_user(token, customer_id)
+    except TokenError as exc:
+        return _invitation_problem(request, exc.reason)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            try:  # read again with the row locked: two submits of one link cannot both succeed
+                user = _invited_user(token, customer_id, lock=True)
+            except TokenError as exc:
+                return _invitation_problem(request, exc.reason)
+            services.user_set_initial_password(user=user, password=form.cleaned_data["password1"])
+        if request.user.is_authenticated and request.user.pk != user.pk:
+            from django.contrib.auth import logout
+
+            logout(request)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_KEY] = int(customer_id)
+        customer = Customer.objects.get(pk=customer_id)
+        messages.success(
+            request,
+            _("Velkommen! Passordet er lagret, og du er logget inn hos %(customer)s.")
+            % {"customer": customer.name},
+        )
+        return redirect("/")
+    customer = Customer.objects.filter(pk=customer_id).first()
+    return render(
+        request, "accounts/invitation_accept.html", {"form": form, "invited_user": user, "customer": customer}
+    )
+
+
+def account_home(request):
+    return redirect("accounts:profile")

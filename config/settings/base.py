@@ -176,6 +176,14 @@ LOGOUT_REDIRECT_URL = "/"
 
 # django-allauth: email is the login; no public sign-up (see accounts.adapter).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.allauth_forms.LoginForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -188,6 +196,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A changed email takes effect only once the new address is proven through the emailed link.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# Reset links die on use, on email change and when staff deactivate the user.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.password_reset.ActiveUserPasswordResetTokenGenerator"
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SHOP_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = {
@@ -203,6 +217,11 @@ ACCOUNT_RATE_LIMITS = {
 
 # Days an invitation or activation link stays valid.
 INVITATION_TIMEOUT_DAYS = env.int("INVITATION_TIMEOUT_DAYS", default=7)
+# «Brukere» forms that send email, limited like allauth's (same syntax, same 429 page).
+ACCOUNTS_RATE_LIMITS = {
+    "invite": "30/h/user",
+    "invitation_resend": "10/h/user,3/10m/key",
+}
 
 # --- Migration from the legacy shop --------------------------------------------------------------
 

@@ -1,0 +1,266 @@
+"""Writes for users and memberships: invitations, roles, deactivation, initial passwords.
+
+Every function owns its transaction. The rule "a customer always keeps at least one active
+Administrator" lives in one place, `_ensure_another_active_administrator`; every membership change
+first locks the customer's administrator memberships (`_locked`), so two concurrent demotions
+cannot both pass.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core.email import email_enqueue
+
+from .models import Customer, Membership, Role, User, UserManager
+from .tokens import make_token
+
+INVITATION_PURPOSE = "invitation"
+
+
+class MembershipError(ValidationError):
+    """A membership change that is not allowed; the message is shown to the user as is."""
+
+
+def invitation_max_age() -> int:
+    return settings.INVITATION_TIMEOUT_DAYS * 24 * 60 * 60
+
+
+def invitation_url(*, user: User, customer: Customer) -> str:
+    token = make_token(user, INVITATION_PURPOSE)
+    path = reverse("accounts:invitation_accept", kwargs={"customer_id": customer.pk, "token": token})
+    return f"{settings.SHOP_URL}{path}"
+
+
+def _active_administrators(customer: Customer):
+    """Administrator memberships that can actually log in: the ones that count for the rule."""
+    return (
+        Membership.objects.for_customer(customer)
+        .administrators()
+        .active()
+        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    )
+
+
+def _lock_administrators(customer_id) -> list[int]:
+    """Lock the customer's administrator memberships, always in pk order (no deadlocks).
+
+    Every membership change takes this lock first, so changes within one customer run one after
+    the other and the rule below sees committed data.
+    """
+    return list(
+        Membership.objects.filter(customer_id=customer_id, role=Role.ADMINISTRATOR)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+
+
+def _ensure_another_active_administrator(membership: Membership) -> None:
+    """Refuse a change that would leave the customer without an active Administrator.
+
+    The one place the rule lives. Called inside the caller's transaction, after `_locked`, before
+    it demotes or deactivates `membership`.
+    """
+    if membership.role != Role.ADMINISTRATOR:
+        return  # not an administrator: the rule is not at stake
+    others = _active_administrators(membership.customer_id).exclude(pk=membership.pk)
+    if not others.exists():
+        raise MembershipError(
+            _(
+                "%(customer)s må ha minst én aktiv administrator. Gi en annen bruker rollen "
+                "Administrator først."
+            )
+            % {"customer": membership.customer.name}
+        )
+
+
+def _locked(membership: Membership) -> Membership:
+    """Re-read `membership` for a change, after locking its customer's administrators."""
+    _lock_administrators(membership.customer_id)
+    return (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("customer", "user", "invited_by")
+        .get(pk=membership.pk)
+    )
+
+
+def _send_invitation(*, membership: Membership, invited_by: User | None, key: str) -> None:
+    email_enqueue(
+        key=key,
+        kind="accounts.invitation",
+        to=membership.user.email,
+        template="email/accounts/invitation",
+        context={
+            "name": membership.user.name,
+            "email": membership.user.email,
+            "customer_name": membership.customer.name,
+            "customer_number": membership.customer.number,
+            "invited_by": (invited_by.get_full_name() if invited_by else ""),
+            "role": str(membership.get_role_display()),
+            "url": invitation_url(user=membership.user, customer=membership.customer),
+            "valid_days": settings.INVITATION_TIMEOUT_DAYS,
+        },
+    )
+
+
+def _send_membership_notice(*, membership: Membership, invited_by: User | None) -> None:
+    email_enqueue(
+        key=f"accounts.membership_added:{membership.pk}:{uuid.uuid4().hex}",
+        kind="accounts.membership_added",
+        to=membership.user.email,
+        template="email/accounts/membership_added",
+        context={
+            "name": membership.user.name,
+            "customer_name": membership.customer.name,
+            "customer_number": membership.customer.number,
+            "invited_by": (invited_by.get_full_name() if invited_by else ""),
+            "role": str(membership.get_role_display()),
+            "url": f"{settings.SHOP_URL}{reverse('account_login')}",
+        },
+    )
+
+
+@transaction.atomic
+def membership_invite(
+    *, customer: Customer, email: str, name: str, role: str, invited_by: User | None
+) -> Membership:
+    """Add a user to `customer` with `role`.
+
+    A new email creates a pending user (active, unusable password) and sends an invitation with a
+    set-password link. A user who exists but has no password yet also gets the invitation; a user
+    who can already log in gets a notice. A user deactivated by staff gets the membership but no
+    email. Raises MembershipError if the email is already a member of this customer.
+    """
+    email = UserManager.normalize_email(email)
+    if role not in Role.values:
+        raise MembershipError(_("Velg en gyldig rolle."))
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User(email=email, name=name.strip())
+        user.set_unusable_password()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # invited by someone else at the same moment
+            user = User.objects.select_for_update().get(email__iexact=email)
+            created = False
+    if Membership.objects.filter(user=user, customer=customer).exists():
+        raise MembershipError(
+            _("%(email)s er allerede bruker hos %(customer)s.") % {"email": email, "customer": customer.name}
+        )
+    membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
+    if not user.is_active:
+        return membership  # shut out by staff: no email lets them back in
+    if user.has_usable_password():
+        _send_membership_notice(membership=membership, invited_by=invited_by)
+    else:
+        _send_invitation(
+            membership=membership, invited_by=invited_by, key=f"accounts.invitation:{membership.pk}"
+        )
+    return membership
+
+
+@transaction.atomic
+def invitation_resend(*, membership: Membership, sent_by: User | None) -> bool:
+    """Send a fresh set-password link to a pending member; False if they need none."""
+    membership = _locked(membership)
+    user = membership.user
+    if not (membership.is_active and user.is_active) or user.has_usable_password():
+        return False
+    _send_invitation(
+        membership=membership,
+        invited_by=membership.invited_by or sent_by,
+        key=f"accounts.invitation:{membership.pk}:{uuid.uuid4().hex}",
+    )
+    return True
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str) -> Membership:
+    """Change a member's role; the last active Administrator cannot be demoted."""
+    if role not in Role.values:
+        raise MembershipError(_("Velg en gyldig rolle."))
+    membership = _locked(membership)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMINISTRATOR:
+        _ensure_another_active_administrator(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership) -> Membership:
+    """Shut a member out of this customer (their other customers are untouched).
+
+    The tenant is resolved from active memberships on every request, so the member's open
+    sessions lose this customer at their next request.
+    """
+    membership = _locked(membership)
+    if not membership.is_active:
+        return membership
+    _ensure_another_active_administrator(membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership) -> Membership:
+    membership = _locked(membership)
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def user_set_initial_password(*, user: User, password: str) -> User:
+    """Set the first password of a pending user who proved their email through a link.
+
+    The caller has read the link's token with the user row locked. The address counts as verified
+    for allauth from now on.
+    """
+    if not user.is_active:
+        raise MembershipError(_("Brukeren er deaktivert."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_sync_email_address(user=user)
+    return user
+
+
+def user_sync_email_address(*, user: User) -> None:
+    """Keep allauth's address book in step with `User.email`, the address we log in with.
+
+    The login address is the verified primary one; only an email change the user has started and
+    not yet proven stays unverified. Staff editing the email in admin replace the old address,
+    so it no longer logs in.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user, verified=True).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=user.email).update(
+        primary=False
+    )
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is None:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    elif not (address.verified and address.primary):
+        address.verified = address.primary = True
+        address.save(update_fields=["verified", "primary"])
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, name: str, phone: str) -> User:
+    user.name = name.strip()
+    user.phone = phone.strip()
+    user.save(update_fields=["name", "phone"])
+    return user

@@ -1,0 +1,57 @@
+import re
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from core.models import OutboundEmail
+from tests.factories import CustomerFactory, MembershipFactory, UserFactory
+from tests.fixtures.data import PASSWORD
+
+
+@pytest.fixture
+def other_customer(branch):
+    return CustomerFactory(branch=branch, name="Konkurrent Elektro AS")
+
+
+@pytest.fixture
+def other_member(other_customer):
+    """A member of another customer: their ids must never be reachable from `customer`."""
+    return MembershipFactory(customer=other_customer, role="administrator", user__password=PASSWORD)
+
+
+@pytest.fixture
+def pending_member(customer, admin_member):
+    """An invited colleague who has not set a password yet."""
+    user = UserFactory(email="ny.kollega@firma.example", name="Ny Kollega")
+    user.password = make_password(None)
+    user.save(update_fields=["password"])
+    return MembershipFactory(customer=customer, user=user, role="innkjoper", invited_by=admin_member.user)
+
+
+@pytest.fixture
+def admin_client(client, admin_member):
+    client.force_login(admin_member.user)
+    return client
+
+
+def outbox(kind=None):
+    rows = OutboundEmail.objects.order_by("pk")
+    return list(rows.filter(kind=kind) if kind else rows)
+
+
+def link_in(text: str, path_fragment: str) -> str:
+    """The first link in `text` whose path contains `path_fragment`, as a path (no host)."""
+    for url in re.findall(r"https?://[^\s\"'<>]+", text):
+        if path_fragment in url:
+            return "/" + url.split("://", 1)[1].split("/", 1)[1]
+    raise AssertionError(f"no link with {path_fragment!r} in:\n{text}")
+
+
+def page_text(response) -> str:
+    """The visible text of the page's <main>, whitespace collapsed."""
+    html = response.content.decode()
+    main = html.split("<main", 1)[-1].split(">", 1)[-1].split("</main>", 1)[0]
+    main = re.sub(r"<[^>]+>", " ", main)
+    import html as htmllib
+
+    return " ".join(htmllib.unescape(main).split())
