@@ -1,0 +1,129 @@
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import ratelimit
+from .forms import ContactForm, form_started_token
+from .models import Question, SupportRequest, Topic
+from .services import support_request_create
+
+SEARCH_MAX_LENGTH = 100
+SENT_SESSION_KEY = "faq_contact_sent"
+
+
+def _published_topics():
+    return Topic.objects.published().prefetch_related(
+        Prefetch("questions", queryset=Question.objects.filter(is_published=True).order_by("order", "pk"))
+    )
+
+
+def help_index(request):
+    """/hjelp/: every topic with its questions, and the search box."""
+    return render(request, "faq/index.html", {"topics": _published_topics()})
+
+
+def help_topic(request, slug):
+    """One topic; `?open=<slug>` renders that answer expanded (works without JavaScript)."""
+    topic = get_object_or_404(Topic.objects.published(), slug=slug)
+    questions = list(topic.questions.filter(is_published=True).select_related("topic").order_by("order", "pk"))
+    open_slug = request.GET.get("open", "")
+    for question in questions:
+        question.is_open = question.slug == open_slug
+    return render(
+        request,
+        "faq/topic.html",
+        {
+            "topic": topic,
+            "questions": questions,
+            "topics": Topic.objects.published(),
+        },
+    )
+
+
+def help_search(request):
+    """Search over questions and answers in both languages; no hit offers the contact form."""
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    results = []
+    if query:
+        results = list(Question.objects.published().search(query).select_related("topic")[:50])
+    return render(request, "faq/search.html", {"query": query, "results": results})
+
+
+def question_redirect(request, slug):
+    """/hjelp/svar/<slug>/: a stable short link to one answer, opened on its topic page."""
+    question = get_object_or_404(Question.objects.published().select_related("topic"), slug=slug)
+    return redirect(question.get_absolute_url())
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _initial_for(request) -> dict:
+    initial = {"started": form_started_token()}
+    topic = request.GET.get("emne", "")
+    if topic in SupportRequest.Topic.values:
+        initial["topic"] = topic
+    user = request.user
+    if user.is_authenticated:
+        initial.update(name=user.name, email=user.email, phone=user.phone)
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.customer is not None:
+            initial["customer_number"] = tenant.customer.number
+            initial["branch"] = tenant.branch
+    return initial
+
+
+def contact(request):
+    """«Kontakt oss»: saved as a SupportRequest, emailed to the branch with a receipt to the sender."""
+    window = settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
+    if request.method != "POST":
+        form = ContactForm(initial=_initial_for(request))
+        return render(request, "faq/contact.html", {"form": form})
+
+    form = ContactForm(request.POST)
+    ip = _client_ip(request)
+    if not ratelimit.hit("ip", ip, limit=settings.CONTACT_RATE_LIMIT_PER_IP, window=window):
+        return _limited(request, form)
+    if not form.is_valid():
+        if form.fresh_token:
+            form.data = form.data.copy()
+            form.data["started"] = form_started_token()
+        return render(request, "faq/contact.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    if not ratelimit.hit("email", data["email"], limit=settings.CONTACT_RATE_LIMIT_PER_EMAIL, window=window):
+        return _limited(request, form)
+    support_request = support_request_create(
+        name=data["name"],
+        email=data["email"],
+        phone=data["phone"],
+        topic=data["topic"],
+        message=data["message"],
+        customer=form.customer,
+        branch=data["branch"],
+        user=request.user,
+        ip_address=ip,
+    )
+    request.session[SENT_SESSION_KEY] = {
+        "reference": support_request.reference,
+        "email": support_request.email,
+        "branch": support_request.branch.name if support_request.branch else "",
+    }
+    return redirect("contact:sent")
+
+
+def _limited(request, form):
+    """Too many submissions: nothing is saved; the form keeps what was typed."""
+    form.limited = True
+    return render(request, "faq/contact.html", {"form": form, "limited": True}, status=429)
+
+
+def contact_sent(request):
+    """The receipt page after «Send»; arriving without having sent anything leads to the form."""
+    sent = request.session.get(SENT_SESSION_KEY)
+    if not sent:
+        messages.info(request, _("Fyll ut skjemaet for å sende oss en henvendelse."))
+        return redirect("contact:form")
+    return render(request, "faq/contact_sent.html", {"sent": sent})
