@@ -55,21 +55,49 @@ class QuestionAdmin(admin.ModelAdmin):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(admin.ModelAdmin):
-    list_display = ("reference_display", "created_at", "name", "email", "topic", "customer", "branch", "status")
+    list_display = (
+        "reference_display",
+        "created_at",
+        "name",
+        "email",
+        "topic",
+        "customer",
+        "branch",
+        "status",
+    )
     list_filter = ("status", "topic", "branch", "created_at")
     list_select_related = ("customer", "branch")
     search_fields = ("name", "email", "phone", "customer_number", "customer__name", "message")
     date_hierarchy = "created_at"
     raw_id_fields = ("customer", "user")
     readonly_fields = (
-        "reference_display", "created_at", "updated_at", "name", "email", "phone", "customer_number",
-        "customer", "topic", "message", "user", "language", "ip_address",
+        "reference_display",
+        "created_at",
+        "updated_at",
+        "name",
+        "email",
+        "phone",
+        "customer_number",
+        "customer",
+        "topic",
+        "message",
+        "user",
+        "language",
+        "ip_address",
     )
     fieldsets = (
         (None, {"fields": ("reference_display", "status", "branch", "staff_note")}),
-        (_("Fra kunden"), {"fields": ("topic", "name", "email", "phone", "customer_number", "customer", "message")}),
-        (_("Teknisk"), {"fields": ("user", "language", "ip_address", "created_at", "updated_at"),
-                        "classes": ("collapse",)}),
+        (
+            _("Fra kunden"),
+            {"fields": ("topic", "name", "email", "phone", "customer_number", "customer", "message")},
+        ),
+        (
+            _("Teknisk"),
+            {
+                "fields": ("user", "language", "ip_address", "created_at", "updated_at"),
+                "classes": ("collapse",),
+            },
+        ),
     )
     actions = ["mark_in_progress", "mark_solved"]
 
@@ -88,8 +116,12 @@ class SupportRequestAdmin(admin.ModelAdmin):
         label = SupportRequest.Status(status).label
         self.message_user(
             request,
-            ngettext("%(count)d henvendelse er merket «%(status)s».", "%(count)d henvendelser er merket «%(status)s».",
-                     count) % {"count": count, "status": label},
+            ngettext(
+                "%(count)d henvendelse er merket «%(status)s».",
+                "%(count)d henvendelser er merket «%(status)s».",
+                count,
+            )
+            % {"count": count, "status": label},
             messages.SUCCESS,
         )
 
@@ -129,5 +161,6 @@ class MoveInterestInline(admin.TabularInline):
     def admin_link(self, obj):
         from django.urls import reverse
 
-        return format_html('<a href="{}">{}</a>', reverse("admin:faq_supportrequest_change", args=[obj.pk]),
-                           obj.reference)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:faq_supportrequest_change", args=[obj.pk]), obj.reference
+        )

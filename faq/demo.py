@@ -11,12 +11,27 @@ def seed():
         return []
     customer = Customer.objects.select_related("branch").order_by("number").first()
     examples = [
-        ("Ola Elektriker", "ola@nordlys.example", SupportRequest.Topic.MOVE,
-         "Vi vil gjerne flytte til den nye nettbutikken. Når kan vi det?", SupportRequest.Status.NEW),
-        ("Kari Innkjøper", "kari@nordlys.example", SupportRequest.Topic.LOGIN,
-         "Jeg fikk aldri aktiveringse-posten. Kan dere sende den på nytt?", SupportRequest.Status.IN_PROGRESS),
-        ("Per Prosjekt", "per@fjellstrom.example", SupportRequest.Topic.ORDER,
-         "Kan vi få levert ordren på fredag i stedet for torsdag?", SupportRequest.Status.SOLVED),
+        (
+            "Ola Elektriker",
+            "ola@nordlys.example",
+            SupportRequest.Topic.MOVE,
+            "Vi vil gjerne flytte til den nye nettbutikken. Når kan vi det?",
+            SupportRequest.Status.NEW,
+        ),
+        (
+            "Kari Innkjøper",
+            "kari@nordlys.example",
+            SupportRequest.Topic.LOGIN,
+            "Jeg fikk aldri aktiveringse-posten. Kan dere sende den på nytt?",
+            SupportRequest.Status.IN_PROGRESS,
+        ),
+        (
+            "Per Prosjekt",
+            "per@fjellstrom.example",
+            SupportRequest.Topic.ORDER,
+            "Kan vi få levert ordren på fredag i stedet for torsdag?",
+            SupportRequest.Status.SOLVED,
+        ),
     ]
     for name, email, topic, message, status in examples:
         SupportRequest.objects.create(

@@ -41,17 +41,17 @@ class Topic(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("faq:topic", args=[self.slug])
+
     def clean(self):
         super().clean()
         if self.slug in RESERVED_TOPIC_SLUGS:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"slug": _("Denne adressen er i bruk av hjelpesidene. Velg en annen.")})
-
-    def get_absolute_url(self):
-        from django.urls import reverse
-
-        return reverse("faq:topic", args=[self.slug])
 
     @property
     def display_title(self) -> str:
@@ -86,7 +86,9 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """One question with its answer; the slug is its anchor (#slug) and its help-link name."""
 
-    topic = models.ForeignKey(Topic, verbose_name=_("emne"), on_delete=models.CASCADE, related_name="questions")
+    topic = models.ForeignKey(
+        Topic, verbose_name=_("emne"), on_delete=models.CASCADE, related_name="questions"
+    )
     slug = models.SlugField(
         _("adresse (slug)"),
         max_length=80,

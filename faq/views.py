@@ -27,7 +27,9 @@ def help_index(request):
 def help_topic(request, slug):
     """One topic; `?open=<slug>` renders that answer expanded (works without JavaScript)."""
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
-    questions = list(topic.questions.filter(is_published=True).select_related("topic").order_by("order", "pk"))
+    questions = list(
+        topic.questions.filter(is_published=True).select_related("topic").order_by("order", "pk")
+    )
     open_slug = request.GET.get("open", "")
     for question in questions:
         question.is_open = question.slug == open_slug
@@ -89,8 +91,9 @@ def contact(request):
         return _limited(request, form)
     if not form.is_valid():
         if form.fresh_token:
+            # Backdated: the person has already filled in the form once.
             form.data = form.data.copy()
-            form.data["started"] = form_started_token()
+            form.data["started"] = form_started_token(seconds_ago=settings.CONTACT_MIN_FILL_SECONDS)
         return render(request, "faq/contact.html", {"form": form}, status=400)
     data = form.cleaned_data
     if not ratelimit.hit("email", data["email"], limit=settings.CONTACT_RATE_LIMIT_PER_EMAIL, window=window):
