@@ -16,9 +16,9 @@ PHONE = re.compile(r"^\+?[0-9 ()./-]{5,25}$")
 SIGNER_SALT = "faq.contact.started"
 
 
-def form_started_token(*, seconds_ago: int = 0) -> str:
-    """A signed timestamp of when the form was shown (for the minimum fill time and expiry)."""
-    return signing.Signer(salt=SIGNER_SALT).sign(str(int(time.time()) - seconds_ago))
+def form_started_token(*, seconds_ago: float = 0) -> str:
+    """A signed timestamp (milliseconds) of when the form was shown, for the minimum fill time and expiry."""
+    return signing.Signer(salt=SIGNER_SALT).sign(str(int((time.time() - seconds_ago) * 1000)))
 
 
 def _no_html(value: str) -> str:
@@ -30,6 +30,9 @@ def _no_html(value: str) -> str:
 
 
 class ContactForm(forms.Form):
+    """«Kontakt oss». Every problem is reported next to its field (or above the form for the
+    honeypot and the timing checks); nothing here touches the database except the customer lookup."""
+
     # Set when the start time was missing, forged or expired: the view then issues a fresh one.
     fresh_token = False
 
@@ -105,6 +108,15 @@ class ContactForm(forms.Form):
         self.fields["message"].widget.attrs["maxlength"] = settings.CONTACT_MESSAGE_MAX_LENGTH
         self.customer = None
 
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce a field's error together with the field.
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                ids = [f"id_{name}_error"] + ([f"id_{name}_helptext"] if field.help_text else [])
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if phone and not PHONE.match(phone):
@@ -143,7 +155,7 @@ class ContactForm(forms.Form):
 
     def _check_fill_time(self, token: str) -> None:
         try:
-            started = int(signing.Signer(salt=SIGNER_SALT).unsign(token))
+            started = int(signing.Signer(salt=SIGNER_SALT).unsign(token)) / 1000
         except (signing.BadSignature, ValueError):
             started = None
         if started is None or time.time() - started > settings.CONTACT_FORM_MAX_AGE_SECONDS:

@@ -1,5 +1,9 @@
+import time
+
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -60,7 +64,12 @@ def question_redirect(request, slug):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as allauth sees it (honours its trusted-proxy settings), so the contact
+    form and the login limits count the same address."""
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return request.META.get("REMOTE_ADDR", "")
 
 
 def _initial_for(request) -> dict:
@@ -119,8 +128,10 @@ def contact(request):
 
 def _limited(request, form):
     """Too many submissions: nothing is saved; the form keeps what was typed."""
-    form.limited = True
-    return render(request, "faq/contact.html", {"form": form, "limited": True}, status=429)
+    response = render(request, "faq/contact.html", {"form": form, "limited": True}, status=429)
+    window = settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
+    response["Retry-After"] = str(window - int(time.time()) % window)
+    return response
 
 
 def contact_sent(request):

@@ -12,7 +12,7 @@ def started_long_ago():
     """A form timestamp signed a minute ago, as if a person took their time filling it in."""
 
     def make(seconds_ago: int = 60) -> str:
-        return signing.Signer(salt=SIGNER_SALT).sign(str(int(time.time()) - seconds_ago))
+        return signing.Signer(salt=SIGNER_SALT).sign(str(int((time.time() - seconds_ago) * 1000)))
 
     return make
 

@@ -289,3 +289,17 @@ def test_move_interest_inline_shows_on_a_customer_admin_page(admin_client, clien
     finally:
         model_admin.inlines = saved
     assert "Vi vil flytte nå, takk." in body
+
+
+def test_field_errors_are_tied_to_their_fields_for_screen_readers(client, contact_data):
+    body = post(client, contact_data(email="feil")).content.decode()
+    assert 'aria-describedby="id_email_error id_email_helptext"' in body
+    assert 'id="id_email_error"' in body
+    assert 'aria-invalid="true"' in body
+
+
+def test_rate_limited_response_says_when_to_try_again(client, contact_data, settings):
+    settings.CONTACT_RATE_LIMIT_PER_IP = 0
+    response = post(client, contact_data())
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
