@@ -24,19 +24,25 @@ def _published_topics():
 
 
 def help_index(request):
-    """/hjelp/: every topic with its questions, and the search box."""
+    """/hjelp/: every topic with its questions, and the search box (`/hjelp/?q=` searches too)."""
+    if request.GET.get("q", "").strip():
+        return help_search(request)
     return render(request, "faq/index.html", {"topics": _published_topics()})
 
 
 def help_topic(request, slug):
-    """One topic; `?open=<slug>` renders that answer expanded (works without JavaScript)."""
+    """One topic; `?open=<slug>` renders that answer expanded, `?q=<words>` every answer that
+    matches (both work without JavaScript)."""
     topic = get_object_or_404(Topic.objects.published(), slug=slug)
     questions = list(
         topic.questions.filter(is_published=True).select_related("topic").order_by("order", "pk")
     )
-    open_slug = request.GET.get("open", "")
+    open_slugs = {request.GET.get("open", "")}
+    query = _query(request)
+    if query:
+        open_slugs |= set(topic.questions.search(query).values_list("slug", flat=True))
     for question in questions:
-        question.is_open = question.slug == open_slug
+        question.is_open = question.slug in open_slugs
     return render(
         request,
         "faq/topic.html",
@@ -50,11 +56,18 @@ def help_topic(request, slug):
 
 def help_search(request):
     """Search over questions and answers in both languages; no hit offers the contact form."""
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
+    query = _query(request)
     results = []
     if query:
         results = list(Question.objects.published().search(query).select_related("topic")[:50])
+        # Hits in the question itself first, then hits only in the answer; topic order otherwise.
+        words = [word.casefold() for word in query.split()]
+        results.sort(key=lambda q: not all(word in q.display_question.casefold() for word in words))
     return render(request, "faq/search.html", {"query": query, "results": results})
+
+
+def _query(request) -> str:
+    return " ".join(request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
 
 
 def question_redirect(request, slug):

@@ -303,3 +303,36 @@ def test_rate_limited_response_says_when_to_try_again(client, contact_data, sett
     response = post(client, contact_data())
     assert response.status_code == 429
     assert 0 < int(response["Retry-After"]) <= settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/faq/topic/",
+        "/admin/faq/topic/add/",
+        "/admin/faq/question/",
+        "/admin/faq/question/add/",
+        "/admin/faq/supportrequest/",
+        "/admin/faq/supportrequest/?q=ola",
+    ],
+)
+def test_faq_admin_pages_open(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+
+
+def test_help_content_is_edited_in_admin(admin_client):
+    from faq.models import Question, Topic
+
+    topic = Topic.objects.get(slug="flytting")
+    question = Question.objects.get(slug="utsette")
+    assert admin_client.get(f"/admin/faq/topic/{topic.pk}/change/").status_code == 200
+    assert admin_client.get(f"/admin/faq/question/{question.pk}/change/").status_code == 200
+
+
+def test_demo_seed_is_idempotent(customer):
+    from faq import demo
+
+    assert demo.seed() == []
+    assert demo.seed() == []
+    assert SupportRequest.objects.count() == 3
+    assert SupportRequest.objects.move_interest_for(customer).count() == 1

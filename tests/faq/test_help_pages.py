@@ -292,3 +292,20 @@ def test_pending_label_allow_list_only_holds_labels_the_answers_use():
 
 def test_contact_topic_choices_match_the_help_topics_they_share():
     assert SupportRequest.Topic.MOVE.label == Topic.objects.get(slug="flytting").title
+
+
+def test_help_index_with_a_query_shows_search_results(client):
+    body = client.get("/hjelp/", {"q": "utsette"}).content.decode()
+    assert "svar passer til «utsette»" in body
+
+
+def test_search_lists_hits_in_the_question_before_hits_in_the_answer(client):
+    results = client.get("/hjelp/sok/", {"q": "brukernavnet"}).context["results"]
+    assert results[0].slug == "brukernavn"
+    assert len(results) > 1
+
+
+def test_topic_page_with_a_query_opens_every_matching_answer(client):
+    body = client.get("/hjelp/innlogging/", {"q": "Mistet passord"}).content.decode()
+    assert '<details class="faq" id="glemt-passord-ny" open>' in body
+    assert '<details class="faq" id="feil-500">' in body
