@@ -55,7 +55,7 @@ def _enqueue_emails(request: SupportRequest) -> None:
         "reference": request.reference,
         # The receipt names the topic in the sender's language; the staff copy overrides it in nb.
         "topic": str(request.get_topic_display()),
-        "received": timezone.localtime(request.created_at).strftime("%d.%m.%Y %H:%M"),
+        "received": timezone.localtime(request.created_at).strftime("%d.%m.%Y kl. %H:%M"),
     }
     with translation.override("nb"):
         staff_context = {
