@@ -98,6 +98,10 @@ def test_contact_form_sends_both_emails_and_staff_see_the_request_in_admin(
     expect(row).to_contain_text("Kari Nordmann")
     expect(row).to_contain_text("Flytting til ny nettbutikk")
     expect(row).to_contain_text("Ny")
+    screenshot(page, "faq-admin-requests-1280")
+    row.get_by_role("link", name=request.reference).click()
+    expect(page.get_by_text("Vi vil gjerne flytte til den nye nettbutikken nå.")).to_be_visible()
+    screenshot(page, "faq-admin-request-1280")
 
 
 @pytest.mark.parametrize(

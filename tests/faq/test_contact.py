@@ -267,6 +267,8 @@ def test_admin_lists_requests_with_filters_and_marks_them_solved(
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == SupportRequest.Status.SOLVED
+    history = admin_client.get(f"/admin/faq/supportrequest/{request.pk}/history/").content.decode()
+    assert "Status: Løst" in history
     detail = admin_client.get(f"/admin/faq/supportrequest/{request.pk}/change/")
     assert "Jeg kommer ikke inn i nettbutikken etter flyttingen." in detail.content.decode()
 
