@@ -233,6 +233,20 @@ VAT_RATE = "0.25"
 
 # --- Help and contact ----------------------------------------------------------------------------
 
+# Contact form («Kontakt oss»): where requests go when no branch is known, and spam/flood limits.
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="kundeservice@example.no")
+# A form sent back faster than this after it was shown is treated as a bot (no person fills in
+# name, email, topic and message in two seconds; scripted spam posts within milliseconds).
+CONTACT_MIN_FILL_SECONDS = env.float("CONTACT_MIN_FILL_SECONDS", default=2)
+# A form older than this must be reloaded (its signed timestamp has expired).
+CONTACT_FORM_MAX_AGE_SECONDS = env.int("CONTACT_FORM_MAX_AGE_SECONDS", default=60 * 60 * 12)
+# Fixed-window rate limits: submissions per IP address (every attempt counts) and accepted requests
+# per sender email address, within CONTACT_RATE_LIMIT_WINDOW_SECONDS.
+CONTACT_RATE_LIMIT_PER_IP = env.int("CONTACT_RATE_LIMIT_PER_IP", default=20)
+CONTACT_RATE_LIMIT_PER_EMAIL = env.int("CONTACT_RATE_LIMIT_PER_EMAIL", default=5)
+CONTACT_RATE_LIMIT_WINDOW_SECONDS = env.int("CONTACT_RATE_LIMIT_WINDOW_SECONDS", default=60 * 60)
+CONTACT_MESSAGE_MAX_LENGTH = 5000
+
 # --- One password for every system (OpenID Connect provider, app API) ----------------------------
 
 # --- Sessions, security --------------------------------------------------------------------------
