@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
-from accounts.models import Branch
+from accounts.models import Branch, Customer
 
-from .models import Category, Product, Stock
+from .models import Address, Category, CustomerDiscount, CustomerNetPrice, Product, Stock
 
 
 def ean13(body12: str) -> str:
@@ -100,4 +100,27 @@ def seed(stdout=None):
                             product=product, branch=branch,
                             defaults={"quantity": rng.choice([0, 0, 3, 12, 40, 150, 500])},
                         )
+    _seed_pricing(rng)
     return []
+
+
+# Discount per discount group for every demo customer, a few net prices, one delivery address.
+DISCOUNTS = {"K10": 32, "I20": 25, "S30": 28, "B40": 35, "R50": 20, "V60": 15}
+
+
+def _seed_pricing(rng):
+    products = list(Product.objects.order_by("sku")[:400])
+    for index, customer in enumerate(Customer.objects.order_by("number")):
+        for group, percent in DISCOUNTS.items():
+            CustomerDiscount.objects.update_or_create(
+                customer=customer, discount_group=group, defaults={"percent": Decimal(percent - index % 3 * 5)}
+            )
+        for product in products[index::25][:12]:
+            CustomerNetPrice.objects.update_or_create(
+                customer=customer, product=product,
+                defaults={"price": (product.list_price * Decimal("0.55")).quantize(Decimal("0.01"))},
+            )
+        Address.objects.get_or_create(
+            customer=customer, name=f"{customer.name}, lager",
+            defaults={"street": "Industriveien 12", "postal_code": "0580", "city": "Oslo"},
+        )
