@@ -33,15 +33,29 @@ class StockInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["sku", "el_number", "name", "manufacturer", "list_price", "discount_group", "category",
-                    "is_active", "stock_total"]
+    list_display = [
+        "sku",
+        "el_number",
+        "name",
+        "manufacturer",
+        "list_price",
+        "discount_group",
+        "category",
+        "is_active",
+        "stock_total",
+    ]
     list_filter = ["is_active", "discount_group", "category"]
     search_fields = ["sku", "el_number", "ean", "name", "manufacturer", "manufacturer_sku"]
     autocomplete_fields = ["category"]
     inlines = [StockInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category").annotate(stock_sum=Sum("stock__quantity"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(stock_sum=Sum("stock__quantity"))
+        )
 
     @admin.display(description=_("lager totalt"), ordering="stock_sum")
     def stock_total(self, obj):
@@ -109,22 +123,56 @@ class OrderLineInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "created_at", "customer", "branch", "status", "delivery_method", "reference",
-                    "total_excl_vat", "user"]
+    list_display = [
+        "number",
+        "created_at",
+        "customer",
+        "branch",
+        "status",
+        "delivery_method",
+        "reference",
+        "total_excl_vat",
+        "user",
+    ]
     list_filter = ["status", "branch", "delivery_method", ("created_at", admin.DateFieldListFilter)]
     date_hierarchy = "created_at"
-    search_fields = ["=id", "customer__number", "customer__name", "reference", "user__email"]
+    search_fields = ["customer__number", "customer__name", "reference", "user__email"]
     list_select_related = ["customer", "branch", "user"]
     readonly_fields = [
-        "number", "customer", "branch", "user", "cart", "idempotency_token", "created_at", "delivery_method",
-        "address", "delivery_name", "delivery_street", "delivery_postal_code", "delivery_city", "pickup_branch",
-        "reference", "requested_date", "comment", "total_excl_vat", "vat", "total_incl_vat",
+        "number",
+        "customer",
+        "branch",
+        "user",
+        "cart",
+        "idempotency_token",
+        "created_at",
+        "delivery_method",
+        "address",
+        "delivery_name",
+        "delivery_street",
+        "delivery_postal_code",
+        "delivery_city",
+        "pickup_branch",
+        "reference",
+        "requested_date",
+        "comment",
+        "total_excl_vat",
+        "vat",
+        "total_incl_vat",
     ]
     fields = ["number", "status", *readonly_fields[1:]]
     inlines = [OrderLineInline]
 
     def has_add_permission(self, request):
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        """Staff search by the order number the customer quotes (pk + 100000)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isdigit() and int(term) > 100000:
+            queryset |= self.model.objects.filter(pk=int(term) - 100000)
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("ordrenummer"), ordering="pk")
     def number(self, obj):

@@ -63,7 +63,9 @@ def cart_add_many(*, cart: Cart, items: list[tuple[Product, int]]) -> list[CartL
         entry[1] += quantity
     with transaction.atomic():
         Cart.objects.select_for_update().filter(pk=cart.pk).first()
-        existing = {line.product_id: line for line in CartLine.objects.filter(cart=cart, product_id__in=merged)}
+        existing = {
+            line.product_id: line for line in CartLine.objects.filter(cart=cart, product_id__in=merged)
+        }
         new, changed = [], []
         for product_id, (product, quantity) in merged.items():
             line = existing.get(product_id)
@@ -114,11 +116,7 @@ def cart_summary(*, cart: Cart | None, pricing: Pricing, branch=None) -> CartSum
     """The cart's lines with the customer's prices and totals: a constant number of queries."""
     if cart is None:
         return CartSummary()
-    lines = list(
-        CartLine.objects.filter(cart=cart)
-        .select_related("product")
-        .order_by("added_at", "pk")
-    )
+    lines = list(CartLine.objects.filter(cart=cart).select_related("product").order_by("added_at", "pk"))
     products = [line.product for line in lines]
     if branch is not None and products:
         stock = dict(
@@ -132,7 +130,9 @@ def cart_summary(*, cart: Cart | None, pricing: Pricing, branch=None) -> CartSum
     priced = []
     for line in lines:
         price = prices[line.product_id]
-        priced.append(PricedLine(line=line, product=line.product, price=price, total=price.amount * line.quantity))
+        priced.append(
+            PricedLine(line=line, product=line.product, price=price, total=price.amount * line.quantity)
+        )
     return CartSummary(lines=priced, totals=Totals.of(sum((p.total for p in priced), Decimal(0))))
 
 
@@ -167,17 +167,30 @@ def quick_order_parse(text: str) -> QuickOrderResult:
             continue
         if line_number > MAX_QUICK_ORDER_LINES:
             result.problems.append(
-                QuickOrderProblem(line_number, raw[:80], _("For mange linjer (høyst %(max)s).") % {"max": MAX_QUICK_ORDER_LINES})
+                QuickOrderProblem(
+                    line_number,
+                    raw[:80],
+                    _("For mange linjer (høyst %(max)s).") % {"max": MAX_QUICK_ORDER_LINES},
+                )
             )
             break
         if len(row) == 1 and "\t" in row[0]:  # pasted from a spreadsheet
             row = row[0].split("\t")
         cells = [cell.strip() for cell in row]
         number = cells[0] if cells else ""
-        if line_number == 1 and number.lower() in {"nummer", "number", "varenummer", "sku", "el-nummer", "ean"}:
+        if line_number == 1 and number.lower() in {
+            "nummer",
+            "number",
+            "varenummer",
+            "sku",
+            "el-nummer",
+            "ean",
+        }:
             continue
         if len(cells) < 2 or not cells[1]:
-            result.problems.append(QuickOrderProblem(line_number, raw[:80], _("Mangler antall (skriv nummer;antall).")))
+            result.problems.append(
+                QuickOrderProblem(line_number, raw[:80], _("Mangler antall (skriv nummer;antall)."))
+            )
             continue
         try:
             quantity = int(cells[1].replace(" ", ""))
@@ -188,7 +201,9 @@ def quick_order_parse(text: str) -> QuickOrderResult:
             continue
         if quantity < 1 or quantity > MAX_QUANTITY:
             result.problems.append(
-                QuickOrderProblem(line_number, raw[:80], _("Antallet må være mellom 1 og %(max)s.") % {"max": MAX_QUANTITY})
+                QuickOrderProblem(
+                    line_number, raw[:80], _("Antallet må være mellom 1 og %(max)s.") % {"max": MAX_QUANTITY}
+                )
             )
             continue
         if not number:
@@ -210,7 +225,9 @@ def quick_order_parse(text: str) -> QuickOrderResult:
         product = lookup.get(number)
         if product is None:
             result.problems.append(
-                QuickOrderProblem(line_number, raw, _("Fant ingen aktiv vare med nummeret «%(n)s».") % {"n": number[:40]})
+                QuickOrderProblem(
+                    line_number, raw, _("Fant ingen aktiv vare med nummeret «%(n)s».") % {"n": number[:40]}
+                )
             )
         else:
             result.items.append((product, quantity))
@@ -231,4 +248,3 @@ def cart_add_from_order(*, cart: Cart, order) -> tuple[list[CartLine], list[str]
             items.append((line.product, line.quantity))
     added = cart_add_many(cart=cart, items=items) if items else []
     return added, skipped
-

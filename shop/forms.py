@@ -35,26 +35,34 @@ class ProductFilterForm(forms.Form):
 
 class QuantityForm(forms.Form):
     quantity = forms.IntegerField(
-        label=_("Antall"), min_value=1, max_value=MAX_QUANTITY, initial=1,
+        label=_("Antall"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
         error_messages={"invalid": _("Skriv et helt tall."), "required": _("Skriv et antall.")},
     )
 
 
 class LineQuantityForm(forms.Form):
     quantity = forms.IntegerField(
-        label=_("Antall"), min_value=0, max_value=MAX_QUANTITY,
+        label=_("Antall"),
+        min_value=0,
+        max_value=MAX_QUANTITY,
         error_messages={"invalid": _("Skriv et helt tall."), "required": _("Skriv et antall.")},
     )
 
 
 class QuickOrderForm(forms.Form):
     lines = forms.CharField(
-        label=_("Varelinjer"), required=False, max_length=50_000,
+        label=_("Varelinjer"),
+        required=False,
+        max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "autocomplete": "off"}),
         help_text=_("Én vare per linje: nummer;antall. Nummer kan være varenummer, EL-nummer eller EAN."),
     )
     file = forms.FileField(
-        label=_("…eller last opp en CSV-fil"), required=False,
+        label=_("…eller last opp en CSV-fil"),
+        required=False,
         help_text=_("Samme format: nummer;antall, én vare per linje."),
     )
 
@@ -88,14 +96,18 @@ class CheckoutForm(forms.Form):
 
     token = forms.UUIDField(widget=forms.HiddenInput)
     delivery_method = forms.ChoiceField(
-        label=_("Levering"), choices=Order.Delivery.choices, widget=forms.RadioSelect,
+        label=_("Levering"),
+        choices=Order.Delivery.choices,
+        widget=forms.RadioSelect,
         initial=Order.Delivery.PICKUP,
     )
     address = forms.ChoiceField(label=_("Leveringsadresse"), required=False, widget=forms.RadioSelect)
     new_name = forms.CharField(label=_("Mottaker / firma"), max_length=200, required=False)
     new_street = forms.CharField(label=_("Gateadresse"), max_length=200, required=False)
     new_postal_code = forms.CharField(
-        label=_("Postnummer"), max_length=4, required=False,
+        label=_("Postnummer"),
+        max_length=4,
+        required=False,
         validators=[RegexValidator(r"^\d{4}$", _("Postnummeret må ha 4 sifre."))],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
@@ -104,11 +116,14 @@ class CheckoutForm(forms.Form):
         label=_("Hentes i avdeling"), queryset=Branch.objects.all(), required=False, empty_label=None
     )
     reference = forms.CharField(
-        label=_("Deres referanse"), max_length=100, required=False,
+        label=_("Deres referanse"),
+        max_length=100,
+        required=False,
         help_text=_("Prosjekt, ordrenummer eller navn – står på pakkseddel og faktura."),
     )
     requested_date = forms.DateField(
-        label=_("Ønsket leveringsdato"), required=False,
+        label=_("Ønsket leveringsdato"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("Skriv en gyldig dato.")},
     )
@@ -124,9 +139,12 @@ class CheckoutForm(forms.Form):
             (self.NEW_ADDRESS, _("Ny adresse"))
         ]
         if not self.is_bound:
-            self.initial.setdefault("address", str(self.addresses[0].pk) if self.addresses else self.NEW_ADDRESS)
+            self.initial.setdefault(
+                "address", str(self.addresses[0].pk) if self.addresses else self.NEW_ADDRESS
+            )
             self.initial.setdefault("pickup_branch", customer.branch_id)
         self.fields["requested_date"].widget.attrs["min"] = date.today().isoformat()
+        self.fields["reference"].widget.attrs["aria-describedby"] = "id_reference-help"
 
     def clean_requested_date(self):
         value = self.cleaned_data.get("requested_date")

@@ -17,13 +17,32 @@ from django.utils.text import slugify
 from .models import Category, Product, gtin_is_valid
 
 COLUMNS = [
-    "sku", "el_number", "ean", "name", "description", "manufacturer", "manufacturer_sku", "unit",
-    "list_price", "category_path", "discount_group",
+    "sku",
+    "el_number",
+    "ean",
+    "name",
+    "description",
+    "manufacturer",
+    "manufacturer_sku",
+    "unit",
+    "list_price",
+    "category_path",
+    "discount_group",
 ]
 REQUIRED = ["sku", "name", "list_price", "category_path"]
 FIELDS = [
-    "el_number", "ean", "name", "description", "manufacturer", "manufacturer_sku", "unit", "list_price",
-    "discount_group", "category_id", "is_active", "search_document",
+    "el_number",
+    "ean",
+    "name",
+    "description",
+    "manufacturer",
+    "manufacturer_sku",
+    "unit",
+    "list_price",
+    "discount_group",
+    "category_id",
+    "is_active",
+    "search_document",
 ]
 BATCH = 1000
 MAX_LENGTHS = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
@@ -83,7 +102,9 @@ class CategoryResolver:
             key = (parent.pk if parent else None, name.lower())
             category = self.by_key.get(key)
             if category is None:
-                category = Category(name=name[:120], parent=parent, position=position, slug=self._slug(parent, name))
+                category = Category(
+                    name=name[:120], parent=parent, position=position, slug=self._slug(parent, name)
+                )
                 if self.dry_run:
                     category.pk = self._fake_id
                     self._fake_id -= 1

@@ -44,7 +44,11 @@ class Category(models.Model):
     name = models.CharField(_("navn"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("overordnet"), on_delete=models.CASCADE, null=True, blank=True,
+        "self",
+        verbose_name=_("overordnet"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="children",
     )
     position = models.PositiveIntegerField(_("rekkefølge"), default=0)
@@ -63,7 +67,9 @@ class Category(models.Model):
 class Product(models.Model):
     sku = models.CharField(_("varenummer"), max_length=40, unique=True)
     el_number = models.CharField(
-        _("EL-nummer"), max_length=7, blank=True,
+        _("EL-nummer"),
+        max_length=7,
+        blank=True,
         validators=[RegexValidator(r"^\d{7}$", _("EL-nummeret må ha 7 sifre."))],
     )
     ean = models.CharField(_("EAN/GTIN"), max_length=14, blank=True, validators=[validate_gtin])
@@ -101,6 +107,13 @@ class Product(models.Model):
     def __str__(self):
         return f"{self.sku} {self.name}"
 
+    def save(self, *args, **kwargs):
+        self.search_document = self.build_search_document()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_document" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_document"]
+        super().save(*args, **kwargs)
+
     def build_search_document(self, category_names: list[str] | None = None) -> str:
         if category_names is None:
             category_names = []
@@ -109,18 +122,16 @@ class Product(models.Model):
                 category_names.insert(0, node.name)
                 node = node.parent
         parts = [
-            self.name, self.manufacturer, self.manufacturer_sku, self.sku, self.el_number, self.ean,
-            " ".join(category_names), self.description,
+            self.name,
+            self.manufacturer,
+            self.manufacturer_sku,
+            self.sku,
+            self.el_number,
+            self.ean,
+            " ".join(category_names),
+            self.description,
         ]
         return " ".join(p for p in parts if p).lower()
-
-    def save(self, *args, **kwargs):
-        self.search_document = self.build_search_document()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_document" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_document"]
-        super().save(*args, **kwargs)
-
 
 class Stock(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock")
@@ -133,6 +144,9 @@ class Stock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "branch"], name="stock_product_branch_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.product.sku} @ {self.branch}: {self.quantity}"
 
 
 # --- Customer pricing ----------------------------------------------------------------------------
@@ -170,7 +184,9 @@ class CustomerDiscount(models.Model):
     )
     discount_group = models.CharField(_("rabattgruppe"), max_length=20)
     percent = models.DecimalField(
-        _("rabatt i prosent"), max_digits=5, decimal_places=2,
+        _("rabatt i prosent"),
+        max_digits=5,
+        decimal_places=2,
         validators=[MinValueValidator(0)],
     )
 
@@ -207,7 +223,9 @@ class Address(models.Model):
     name = models.CharField(_("navn/mottaker"), max_length=200)
     street = models.CharField(_("adresse"), max_length=200)
     postal_code = models.CharField(
-        _("postnummer"), max_length=4, validators=[RegexValidator(r"^\d{4}$", _("Postnummeret må ha 4 sifre."))]
+        _("postnummer"),
+        max_length=4,
+        validators=[RegexValidator(r"^\d{4}$", _("Postnummeret må ha 4 sifre."))],
     )
     city = models.CharField(_("sted"), max_length=100)
     is_active = models.BooleanField(_("aktiv"), default=True)
@@ -249,7 +267,9 @@ class Cart(models.Model):
         verbose_name_plural = _("handlekurver")
         constraints = [
             models.UniqueConstraint(
-                fields=["customer", "user"], condition=Q(status="open"), name="cart_one_open_per_user_customer"
+                fields=["customer", "user"],
+                condition=Q(status="open"),
+                name="cart_one_open_per_user_customer",
             ),
         ]
 
@@ -259,7 +279,9 @@ class Cart(models.Model):
 
 class CartLine(models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, verbose_name=_("produkt"), on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(
+        Product, verbose_name=_("produkt"), on_delete=models.CASCADE, related_name="+"
+    )
     quantity = models.PositiveIntegerField(_("antall"), validators=[MinValueValidator(1)])
     added_at = models.DateTimeField(_("lagt til"), auto_now_add=True)
 
@@ -270,6 +292,9 @@ class CartLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cart", "product"], name="cart_line_cart_product_unique"),
         ]
+
+    def __str__(self):
+        return f"{self.quantity} × {self.product_id}"
 
 
 # --- Orders --------------------------------------------------------------------------------------
@@ -299,23 +324,39 @@ class Order(models.Model):
         Customer, verbose_name=_("kunde"), on_delete=models.PROTECT, related_name="orders"
     )
     branch = models.ForeignKey(
-        Branch, verbose_name=_("avdeling"), on_delete=models.PROTECT, related_name="orders",
+        Branch,
+        verbose_name=_("avdeling"),
+        on_delete=models.PROTECT,
+        related_name="orders",
         help_text=_("Kundens avdeling da ordren ble lagt inn."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("bestilt av"), on_delete=models.SET_NULL, null=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bestilt av"),
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="orders",
     )
     cart = models.OneToOneField(
-        Cart, verbose_name=_("handlekurv"), on_delete=models.SET_NULL, null=True, blank=True,
+        Cart,
+        verbose_name=_("handlekurv"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="order",
     )
     # One checkout form = one token: a double click or the back button cannot place a second order.
-    idempotency_token = models.UUIDField(_("innsendingsnøkkel"), default=uuid.uuid4, unique=True, editable=False)
+    idempotency_token = models.UUIDField(
+        _("innsendingsnøkkel"), default=uuid.uuid4, unique=True, editable=False
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     delivery_method = models.CharField(_("levering"), max_length=10, choices=Delivery.choices)
     address = models.ForeignKey(
-        Address, verbose_name=_("leveringsadresse"), on_delete=models.SET_NULL, null=True, blank=True,
+        Address,
+        verbose_name=_("leveringsadresse"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="orders",
     )
     delivery_name = models.CharField(_("mottaker"), max_length=200, blank=True)
@@ -323,7 +364,11 @@ class Order(models.Model):
     delivery_postal_code = models.CharField(_("postnummer"), max_length=10, blank=True)
     delivery_city = models.CharField(_("sted"), max_length=100, blank=True)
     pickup_branch = models.ForeignKey(
-        Branch, verbose_name=_("hentes i avdeling"), on_delete=models.PROTECT, null=True, blank=True,
+        Branch,
+        verbose_name=_("hentes i avdeling"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="pickup_orders",
     )
     reference = models.CharField(_("Deres referanse"), max_length=100, blank=True)
@@ -353,7 +398,9 @@ class Order(models.Model):
     def delivery_summary(self) -> str:
         if self.delivery_method == self.Delivery.PICKUP:
             return _("Hentes i %(branch)s") % {"branch": self.pickup_branch}
-        return f"{self.delivery_name}, {self.delivery_street}, {self.delivery_postal_code} {self.delivery_city}"
+        return (
+            f"{self.delivery_name}, {self.delivery_street}, {self.delivery_postal_code} {self.delivery_city}"
+        )
 
 
 class OrderLine(models.Model):
@@ -374,3 +421,6 @@ class OrderLine(models.Model):
         verbose_name = _("ordrelinje")
         verbose_name_plural = _("ordrelinjer")
         ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.quantity} {self.unit} {self.sku} {self.name}"

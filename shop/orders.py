@@ -37,8 +37,12 @@ def address_get_for_customer(customer, pk) -> Address:
 
 def address_create(*, customer, name: str, street: str, postal_code: str, city: str) -> Address:
     address, _ = Address.objects.get_or_create(
-        customer=customer, name=name.strip(), street=street.strip(), postal_code=postal_code.strip(),
-        city=city.strip(), is_active=True,
+        customer=customer,
+        name=name.strip(),
+        street=street.strip(),
+        postal_code=postal_code.strip(),
+        city=city.strip(),
+        is_active=True,
     )
     return address
 
@@ -67,7 +71,9 @@ def order_place(
     locked, so a double click, a second tab or the back button returns the one order already
     placed (`created` False) instead of creating another.
     """
-    if delivery_method == Order.Delivery.DELIVERY and (address is None or address.customer_id != cart.customer_id):
+    if delivery_method == Order.Delivery.DELIVERY and (
+        address is None or address.customer_id != cart.customer_id
+    ):
         raise OrderError(_("Velg en leveringsadresse."))
     if delivery_method == Order.Delivery.PICKUP and pickup_branch is None:
         raise OrderError(_("Velg avdelingen du vil hente i."))
@@ -77,9 +83,10 @@ def order_place(
     try:
         with transaction.atomic():
             locked = Cart.objects.select_for_update().select_related("customer").get(pk=cart.pk)
-            existing = Order.objects.filter(idempotency_token=token).first() or Order.objects.filter(
-                cart=locked
-            ).first()
+            existing = (
+                Order.objects.filter(idempotency_token=token).first()
+                or Order.objects.filter(cart=locked).first()
+            )
             if existing is not None:
                 if existing.customer_id != locked.customer_id:
                     raise OrderError(_("Bestillingen kunne ikke sendes. Prøv igjen."))
@@ -105,16 +112,30 @@ def order_place(
                 total += line_total
                 order_lines.append(
                     OrderLine(
-                        product=line.product, sku=line.product.sku, el_number=line.product.el_number,
-                        name=line.product.name, unit=line.product.unit, quantity=line.quantity,
-                        list_price=price.list_price, unit_price=price.amount, line_total=line_total,
+                        product=line.product,
+                        sku=line.product.sku,
+                        el_number=line.product.el_number,
+                        name=line.product.name,
+                        unit=line.product.unit,
+                        quantity=line.quantity,
+                        list_price=price.list_price,
+                        unit_price=price.amount,
+                        line_total=line_total,
                     )
                 )
             totals = Totals.of(total)
             order = Order(
-                customer=customer, branch_id=customer.branch_id, user=user, cart=locked, idempotency_token=token,
-                delivery_method=delivery_method, reference=reference.strip(), requested_date=requested_date,
-                comment=comment.strip(), total_excl_vat=totals.excl_vat, vat=totals.vat,
+                customer=customer,
+                branch_id=customer.branch_id,
+                user=user,
+                cart=locked,
+                idempotency_token=token,
+                delivery_method=delivery_method,
+                reference=reference.strip(),
+                requested_date=requested_date,
+                comment=comment.strip(),
+                total_excl_vat=totals.excl_vat,
+                vat=totals.vat,
                 total_incl_vat=totals.incl_vat,
             )
             if delivery_method == Order.Delivery.PICKUP:
@@ -160,8 +181,12 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine]) -> None:
         "comment": order.comment,
         "lines": [
             {
-                "sku": line.sku, "name": line.name, "quantity": line.quantity, "unit": line.unit,
-                "unit_price": _money(line.unit_price), "line_total": _money(line.line_total),
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit": line.unit,
+                "unit_price": _money(line.unit_price),
+                "line_total": _money(line.line_total),
             }
             for line in lines
         ],

@@ -73,7 +73,9 @@ def price_resolve(
         return Price(amount=money(net_price), list_price=list_price, source="net")
     if discount_percent:
         amount = money(list_price * (HUNDRED - Decimal(discount_percent)) / HUNDRED)
-        return Price(amount=amount, list_price=list_price, source="discount", discount_percent=discount_percent)
+        return Price(
+            amount=amount, list_price=list_price, source="discount", discount_percent=discount_percent
+        )
     return Price(amount=list_price, list_price=list_price, source="list")
 
 
@@ -93,9 +95,15 @@ class Pricing:
         if self._discounts is None:
             from .models import CustomerDiscount
 
-            self._discounts = dict(
-                CustomerDiscount.objects.filter(customer=self.customer).values_list("discount_group", "percent")
-            ) if self.customer else {}
+            self._discounts = (
+                dict(
+                    CustomerDiscount.objects.filter(customer=self.customer).values_list(
+                        "discount_group", "percent"
+                    )
+                )
+                if self.customer
+                else {}
+            )
         return self._discounts
 
     def load(self, products) -> None:
@@ -143,13 +151,17 @@ class Pricing:
 
         if self.customer is None:
             return queryset.annotate(price_sort=F("list_price"))
-        net = CustomerNetPrice.objects.filter(customer=self.customer, product=OuterRef("pk")).values("price")[:1]
+        net = CustomerNetPrice.objects.filter(customer=self.customer, product=OuterRef("pk")).values("price")[
+            :1
+        ]
         percent = CustomerDiscount.objects.filter(
             customer=self.customer, discount_group=OuterRef("discount_group")
         ).values("percent")[:1]
         decimal = DecimalField(max_digits=14, decimal_places=4)
         discounted = ExpressionWrapper(
-            F("list_price") * (Value(HUNDRED) - Coalesce(Subquery(percent), Value(Decimal(0)))) / Value(HUNDRED),
+            F("list_price")
+            * (Value(HUNDRED) - Coalesce(Subquery(percent), Value(Decimal(0))))
+            / Value(HUNDRED),
             output_field=decimal,
         )
         return queryset.annotate(price_sort=Coalesce(Subquery(net), discounted, output_field=decimal))

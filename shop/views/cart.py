@@ -1,6 +1,7 @@
 """Cart, quick order («Hurtigbestilling»)."""
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -50,16 +51,25 @@ def cart_add_view(request):
     product_id = request.POST.get("product", "")
     product = get_object_or_404(Product.objects.active(), pk=product_id if product_id.isdigit() else 0)
     form = QuantityForm(request.POST)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     if not form.is_valid():
-        messages.error(request, _("Skriv et antall mellom 1 og 99 999."))
+        message = _("Skriv et antall mellom 1 og 99 999.")
+        if wants_json:
+            return JsonResponse({"ok": False, "message": message}, status=400)
+        messages.error(request, message)
         return redirect_back(request, fallback=reverse("shop:product", args=[product.sku]))
     quantity = form.cleaned_data["quantity"]
-    cart_add(cart=_cart_for(request, create=True), product=product, quantity=quantity)
-    messages.success(
-        request,
-        _("Lagt i handlekurven: %(quantity)s %(unit)s %(name)s.")
-        % {"quantity": quantity, "unit": product.unit, "name": product.name},
-    )
+    cart = _cart_for(request, create=True)
+    cart_add(cart=cart, product=product, quantity=quantity)
+    message = _("Lagt i handlekurven: %(quantity)s %(unit)s %(name)s.") % {
+        "quantity": quantity,
+        "unit": product.unit,
+        "name": product.name,
+    }
+    if wants_json:
+        # shop.js adds without leaving the list, so the electrician keeps their place on the page.
+        return JsonResponse({"ok": True, "message": message, "lines": cart.lines.count()})
+    messages.success(request, message)
     return redirect_back(request, fallback=reverse("shop:cart"))
 
 
@@ -102,7 +112,8 @@ def quick_order(request):
                     "%(count)s varelinje er lagt i handlekurven.",
                     "%(count)s varelinjer er lagt i handlekurven.",
                     len(result.items),
-                ) % {"count": len(result.items)},
+                )
+                % {"count": len(result.items)},
             )
         if not problems:
             return redirect("shop:cart")

@@ -14,8 +14,6 @@ from ..models import Category, OrderLine, Product, Stock
 from ..pricing import pricing_for_request
 
 
-
-
 def _branch(request):
     return request.tenant.branch if request.user.is_authenticated else None
 
@@ -61,7 +59,8 @@ def _product_list(request, *, template, query="", category=None, all_categories=
         products = products.in_stock_at(branch)
 
     sort_choices = [
-        (value, label) for value, label in SORT_CHOICES
+        (value, label)
+        for value, label in SORT_CHOICES
         if (value != "relevance" or query) and (not value.startswith("price") or pricing.shows_prices)
     ]
     sort = data.get("sort") or ("relevance" if query else "name")
@@ -125,9 +124,7 @@ def home(request):
         popular = sorted(qs.filter(pk__in=popular_ids), key=lambda p: ranked[p.pk])
     else:
         # No orders yet: show well-stocked products so the page is never empty.
-        popular = list(
-            qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8]
-        )
+        popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
     return render(
         request,
         "shop/home.html",
@@ -169,7 +166,8 @@ def search(request):
             return redirect("shop:product", sku=hits[0].sku)
     if not query:
         return render(
-            request, "shop/search.html",
+            request,
+            "shop/search.html",
             {"query": "", "categories": Category.objects.top_level(), "empty": True},
         )
     return _product_list(request, template="shop/search.html", query=query)
@@ -183,7 +181,9 @@ def product_detail(request, sku):
     )
     all_categories = list(Category.objects.all())
     stock = list(
-        Stock.objects.filter(product=product, quantity__gt=0).select_related("branch").order_by("branch__name")
+        Stock.objects.filter(product=product, quantity__gt=0)
+        .select_related("branch")
+        .order_by("branch__name")
     )
     return render(
         request,

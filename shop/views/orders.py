@@ -52,14 +52,23 @@ def checkout(request):
         address = None
         if data["delivery_method"] == Order.Delivery.DELIVERY:
             address = data.get("address_obj") or address_create(
-                customer=customer, name=data["new_name"], street=data["new_street"],
-                postal_code=data["new_postal_code"], city=data["new_city"],
+                customer=customer,
+                name=data["new_name"],
+                street=data["new_street"],
+                postal_code=data["new_postal_code"],
+                city=data["new_city"],
             )
         try:
             order, _created = order_place(
-                cart=cart, user=request.user, token=data["token"], delivery_method=data["delivery_method"],
-                address=address, pickup_branch=data.get("pickup_branch"), reference=data["reference"],
-                requested_date=data["requested_date"], comment=data["comment"],
+                cart=cart,
+                user=request.user,
+                token=data["token"],
+                delivery_method=data["delivery_method"],
+                address=address,
+                pickup_branch=data.get("pickup_branch"),
+                reference=data["reference"],
+                requested_date=data["requested_date"],
+                comment=data["comment"],
             )
         except OrderError as error:
             messages.error(request, str(error))
@@ -112,7 +121,8 @@ def order_reorder(request, pk):
     if skipped:
         messages.warning(
             request,
-            _("Disse varene selges ikke lenger og ble ikke lagt til: %(names)s") % {"names": "; ".join(skipped)},
+            _("Disse varene selges ikke lenger og ble ikke lagt til: %(names)s")
+            % {"names": "; ".join(skipped)},
         )
     return redirect("shop:cart")
 
@@ -121,7 +131,8 @@ def order_reorder(request, pk):
 def address_list(request):
     addresses = Address.objects.for_customer(request.tenant.customer)
     return render(
-        request, "shop/addresses.html",
+        request,
+        "shop/addresses.html",
         {"addresses": addresses, "can_order": request.tenant.membership.can_order},
     )
 

@@ -26,3 +26,38 @@
     });
   });
 })();
+
+// Add to cart without leaving the list: the page keeps its scroll position; a status line reports.
+(function () {
+  "use strict";
+  var forms = document.querySelectorAll("form.add-form");
+  if (!forms.length || !window.fetch || !window.FormData) { return; }
+  var status = document.createElement("p");
+  status.className = "cart-toast";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  document.body.appendChild(status);
+  var timer;
+  function say(text, ok) {
+    status.textContent = text;
+    status.className = "cart-toast cart-toast-visible" + (ok ? "" : " cart-toast-error");
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () { status.className = "cart-toast"; }, 5000);
+  }
+  forms.forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = form.querySelector("button");
+      button.disabled = true;
+      fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      }).then(function (response) {
+        if (response.status === 403 || response.redirected) { form.submit(); return null; }
+        return response.json();
+      }).then(function (data) {
+        if (data) { say(data.message, data.ok); }
+      }).catch(function () { form.submit(); }).finally(function () { button.disabled = false; });
+    });
+  });
+})();

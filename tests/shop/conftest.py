@@ -20,8 +20,14 @@ def category(db):
 @pytest.fixture
 def product(category, branch):
     product = ProductFactory(
-        sku="100001", el_number="1000037", name="Nexans PFSP 3G1,5 mm² installasjonskabel", category=category,
-        manufacturer="Nexans", unit="m", list_price="14.90", discount_group="K10",
+        sku="100001",
+        el_number="1000037",
+        name="Nexans PFSP 3G1,5 mm² installasjonskabel",
+        category=category,
+        manufacturer="Nexans",
+        unit="m",
+        list_price="14.90",
+        discount_group="K10",
     )
     StockFactory(product=product, branch=branch, quantity=40)
     return product

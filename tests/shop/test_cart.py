@@ -22,11 +22,28 @@ def test_add_from_product_page_and_again_grows_the_same_line(buyer_client, buyer
     assert Cart.objects.filter(user=buyer_member.user, status="open").count() == 1
 
 
+def test_add_answers_json_for_the_script(buyer_client, product):
+    response = buyer_client.post(
+        reverse("shop:cart_add"),
+        {"product": product.pk, "quantity": 2},
+        headers={"Accept": "application/json"},
+    )
+    assert response.json() == {"ok": True, "message": f"Lagt i handlekurven: 2 m {product.name}.", "lines": 1}
+    response = buyer_client.post(
+        reverse("shop:cart_add"),
+        {"product": product.pk, "quantity": 0},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400 and not response.json()["ok"]
+
+
 def test_add_refuses_bad_quantities_and_unknown_products(buyer_client, product):
     for quantity in ("0", "-3", "abc", "", "1000000"):
         add(buyer_client, product, quantity)
     assert not CartLine.objects.exists()
-    assert buyer_client.post(reverse("shop:cart_add"), {"product": "999999", "quantity": 1}).status_code == 404
+    assert (
+        buyer_client.post(reverse("shop:cart_add"), {"product": "999999", "quantity": 1}).status_code == 404
+    )
     assert buyer_client.post(reverse("shop:cart_add"), {"product": "x", "quantity": 1}).status_code == 404
 
 
@@ -93,20 +110,24 @@ def test_cart_page_runs_a_constant_number_of_queries(
 # --- «Hurtigbestilling» ------------------------------------------------------------------------
 
 
-def test_quick_order_adds_good_lines_and_lists_bad_ones_with_line_numbers(buyer_client, buyer_member, product):
+def test_quick_order_adds_good_lines_and_lists_bad_ones_with_line_numbers(
+    buyer_client, buyer_member, product
+):
     by_sku = ProductFactory(sku="ABC-1")
     by_ean = ProductFactory()
     inactive = ProductFactory(is_active=False)
-    text = "\n".join([
-        f"{product.el_number};3",
-        "ABC-1;2",
-        "",
-        f"{by_ean.ean};1",
-        "9999999;4",
-        f"{product.sku};tre",
-        f"{inactive.sku};1",
-        f"{by_sku.sku}",
-    ])
+    text = "\n".join(
+        [
+            f"{product.el_number};3",
+            "ABC-1;2",
+            "",
+            f"{by_ean.ean};1",
+            "9999999;4",
+            f"{product.sku};tre",
+            f"{inactive.sku};1",
+            f"{by_sku.sku}",
+        ]
+    )
     response = buyer_client.post(reverse("shop:quick_order"), {"lines": text})
     assert response.status_code == 200
     html = response.content.decode()

@@ -95,8 +95,9 @@ def test_hostile_queries_give_a_page_never_a_500(client, product, query):
 
 def test_filters_by_manufacturer_category_and_stock_in_my_branch(buyer_client, product, branch):
     other_cat = CategoryFactory(name="Brytere", slug="brytere")
-    in_other_branch = ProductFactory(name="Nexans kabel uten lager her", category=product.category,
-                                     manufacturer="Nexans")
+    in_other_branch = ProductFactory(
+        name="Nexans kabel uten lager her", category=product.category, manufacturer="Nexans"
+    )
     StockFactory(product=in_other_branch, quantity=99)
     ProductFactory(name="Elko kabelbryter", manufacturer="Elko", category=other_cat)
     url = reverse("shop:search")
@@ -110,7 +111,9 @@ def test_filters_by_manufacturer_category_and_stock_in_my_branch(buyer_client, p
 
 def test_sorting_by_the_customers_price(buyer_client, buyer_member, category):
     cheap_by_net = ProductFactory(name="A dyr listepris", list_price=Decimal("500"), category=category)
-    middle = ProductFactory(name="B middels", list_price=Decimal("100"), category=category, discount_group="X")
+    middle = ProductFactory(
+        name="B middels", list_price=Decimal("100"), category=category, discount_group="X"
+    )
     NetPriceFactory(customer=buyer_member.customer, product=cheap_by_net, price=Decimal("10"))
     DiscountFactory(customer=buyer_member.customer, discount_group="X", percent=Decimal("10"))
     ProductFactory(name="C billig", list_price=Decimal("50"), category=category, discount_group="Y")

@@ -4,9 +4,13 @@ from django.core.management import call_command
 
 from shop.models import Category, Product
 
-HEADER = "sku;el_number;ean;name;description;manufacturer;manufacturer_sku;unit;list_price;category_path;discount_group\n"
+HEADER = (
+    "sku;el_number;ean;name;description;manufacturer;manufacturer_sku;unit;list_price;"
+    "category_path;discount_group\n"
+)
 GOOD = (
-    "200001;1200001;7000000000010;PFSP 3G1,5 installasjonskabel;Kabel for fast installasjon;Nexans;NEX-1;m;14,90;"
+    "200001;1200001;7000000000010;PFSP 3G1,5 installasjonskabel;Kabel for fast installasjon;"
+    "Nexans;NEX-1;m;14,90;"
     "Kabel/Installasjonskabel;K10\n"
     "200002;;;Stikkontakt 2-veis hvit;;Elko;ELK-2;stk;89.00;Installasjonsmateriell/Stikkontakter;I20\n"
 )

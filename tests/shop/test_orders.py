@@ -46,12 +46,17 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
     assert response.status_code == 302
     assert response.url == reverse("shop:order_confirmation", args=[order.pk])
     assert (order.total_excl_vat, order.vat, order.total_incl_vat) == (
-        Decimal("76.20"), Decimal("19.05"), Decimal("95.25"),
+        Decimal("76.20"),
+        Decimal("19.05"),
+        Decimal("95.25"),
     )
     assert order.pickup_branch == branch and order.branch == buyer_member.customer.branch
     line = order.lines.get()
     assert (line.sku, line.quantity, line.unit_price, line.list_price) == (
-        product.sku, 10, Decimal("7.62"), Decimal("14.90"),
+        product.sku,
+        10,
+        Decimal("7.62"),
+        Decimal("14.90"),
     )
     filled_cart.refresh_from_db()
     assert filled_cart.status == Cart.Status.ORDERED
@@ -73,10 +78,17 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
 
 
 def test_checkout_to_a_new_address_saves_it_for_next_time(buyer_client, buyer_member, filled_cart):
-    response = buyer_client.post(reverse("shop:checkout"), checkout_data(
-        delivery_method="levering", address="ny", new_name="Byggeplass Lia", new_street="Liaveien 3",
-        new_postal_code="0950", new_city="Oslo",
-    ))
+    response = buyer_client.post(
+        reverse("shop:checkout"),
+        checkout_data(
+            delivery_method="levering",
+            address="ny",
+            new_name="Byggeplass Lia",
+            new_street="Liaveien 3",
+            new_postal_code="0950",
+            new_city="Oslo",
+        ),
+    )
     assert response.status_code == 302
     order = Order.objects.get()
     assert order.delivery_street == "Liaveien 3" and order.address.customer == buyer_member.customer
@@ -85,9 +97,15 @@ def test_checkout_to_a_new_address_saves_it_for_next_time(buyer_client, buyer_me
 
 def test_checkout_errors_are_shown_next_to_the_fields_and_nothing_is_ordered(buyer_client, filled_cart):
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    response = buyer_client.post(reverse("shop:checkout"), checkout_data(
-        delivery_method="levering", address="ny", new_postal_code="12", requested_date=yesterday,
-    ))
+    response = buyer_client.post(
+        reverse("shop:checkout"),
+        checkout_data(
+            delivery_method="levering",
+            address="ny",
+            new_postal_code="12",
+            requested_date=yesterday,
+        ),
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"new_name", "new_street", "new_postal_code", "new_city", "requested_date"} <= set(errors)
@@ -95,11 +113,12 @@ def test_checkout_errors_are_shown_next_to_the_fields_and_nothing_is_ordered(buy
 
 
 def test_another_customers_address_cannot_be_chosen(buyer_client, filled_cart, other_member):
-    foreign = Address.objects.create(customer=other_member.customer, name="X", street="Y", postal_code="0001",
-                                     city="Z")
-    response = buyer_client.post(reverse("shop:checkout"), checkout_data(
-        delivery_method="levering", address=str(foreign.pk)
-    ))
+    foreign = Address.objects.create(
+        customer=other_member.customer, name="X", street="Y", postal_code="0001", city="Z"
+    )
+    response = buyer_client.post(
+        reverse("shop:checkout"), checkout_data(delivery_method="levering", address=str(foreign.pk))
+    )
     assert response.status_code == 200 and "address" in response.context["form"].errors
     assert not Order.objects.exists()
 
@@ -144,10 +163,15 @@ def test_concurrent_double_submit_creates_one_order(buyer_member, product):
     def submit():
         try:
             barrier.wait()
-            results.append(order_place(
-                cart=cart, user=buyer_member.user, token=token, delivery_method="henting",
-                pickup_branch=buyer_member.customer.branch,
-            ))
+            results.append(
+                order_place(
+                    cart=cart,
+                    user=buyer_member.user,
+                    token=token,
+                    delivery_method="henting",
+                    pickup_branch=buyer_member.customer.branch,
+                )
+            )
         except Exception as error:  # collected and asserted below
             errors.append(error)
         finally:
@@ -180,7 +204,9 @@ def test_empty_cart_cannot_check_out(buyer_client):
 
 def test_inactive_product_in_cart_blocks_the_order_with_a_message(buyer_client, filled_cart, product, branch):
     Product.objects.filter(pk=product.pk).update(is_active=False)
-    response = buyer_client.post(reverse("shop:checkout"), checkout_data(pickup_branch=branch.pk), follow=True)
+    response = buyer_client.post(
+        reverse("shop:checkout"), checkout_data(pickup_branch=branch.pk), follow=True
+    )
     assert "selges ikke lenger" in response.content.decode()
     assert not Order.objects.exists()
 

@@ -9,7 +9,9 @@ from .factories import DiscountFactory, NetPriceFactory, ProductFactory
 
 
 def test_net_price_beats_group_discount_and_list_price():
-    price = price_resolve(list_price=Decimal("100"), net_price=Decimal("61.5"), discount_percent=Decimal("50"))
+    price = price_resolve(
+        list_price=Decimal("100"), net_price=Decimal("61.5"), discount_percent=Decimal("50")
+    )
     assert price.amount == Decimal("61.50")
     assert price.source == "net"
 
@@ -25,7 +27,9 @@ def test_list_price_when_customer_has_neither():
 
 def test_discounted_price_rounds_half_up_to_ore():
     # 14.90 × 0.75 = 11.175 → 11.18 (half up; banker's rounding would give 11.18 too, so check 0.125)
-    assert price_resolve(list_price=Decimal("14.90"), discount_percent=Decimal("25")).amount == Decimal("11.18")
+    assert price_resolve(list_price=Decimal("14.90"), discount_percent=Decimal("25")).amount == Decimal(
+        "11.18"
+    )
     assert money(Decimal("0.125")) == Decimal("0.13")
     assert money(Decimal("2.675")) == Decimal("2.68")
 

@@ -42,7 +42,13 @@ def test_typo_kabl_finds_kabel(catalogue):
 
 @pytest.mark.parametrize(
     ("query", "key"),
-    [("stikkontak", "socket"), ("jordfeilbrytr", "rcd"), ("pære", "bulb"), ("PÆRER", "bulb"), ("3g1,5", "cable")],
+    [
+        ("stikkontak", "socket"),
+        ("jordfeilbrytr", "rcd"),
+        ("pære", "bulb"),
+        ("PÆRER", "bulb"),
+        ("3g1,5", "cable"),
+    ],
 )
 def test_typos_inflections_and_numbers_are_found(catalogue, query, key):
     assert catalogue[key].name in names(Product.objects.active().search(query))
