@@ -1,6 +1,7 @@
 """The cart: one open cart per user and customer, and the services that change it."""
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -62,7 +63,11 @@ def cart_add_many(*, cart: Cart, items: list[tuple[Product, int]]) -> list[CartL
         entry = merged.setdefault(product.pk, [product, 0])
         entry[1] += quantity
     with transaction.atomic():
-        Cart.objects.select_for_update().filter(pk=cart.pk).first()
+        locked = Cart.objects.select_for_update().get(pk=cart.pk)
+        if locked.status != Cart.Status.OPEN:
+            # The cart was ordered a moment ago (another tab): the items go into a fresh cart.
+            cart = cart_get_or_create(customer=locked.customer, user=locked.user)
+            Cart.objects.select_for_update().get(pk=cart.pk)
         existing = {
             line.product_id: line for line in CartLine.objects.filter(cart=cart, product_id__in=merged)
         }
@@ -110,6 +115,12 @@ class CartSummary:
     @property
     def count(self) -> int:
         return len(self.lines)
+
+    @property
+    def version(self) -> str:
+        """A fingerprint of products, quantities and prices: changes whenever the order would."""
+        raw = "|".join(f"{p.product.pk}:{p.line.quantity}:{p.price.amount}" for p in self.lines)
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def cart_summary(*, cart: Cart | None, pricing: Pricing, branch=None) -> CartSummary:

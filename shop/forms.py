@@ -1,7 +1,6 @@
-from datetime import date
-
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch
@@ -95,6 +94,8 @@ class CheckoutForm(forms.Form):
     NEW_ADDRESS = "ny"
 
     token = forms.UUIDField(widget=forms.HiddenInput)
+    # What the cart held when the form was shown: the order is only placed for what the user saw.
+    cart_version = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     delivery_method = forms.ChoiceField(
         label=_("Levering"),
         choices=Order.Delivery.choices,
@@ -143,12 +144,12 @@ class CheckoutForm(forms.Form):
                 "address", str(self.addresses[0].pk) if self.addresses else self.NEW_ADDRESS
             )
             self.initial.setdefault("pickup_branch", customer.branch_id)
-        self.fields["requested_date"].widget.attrs["min"] = date.today().isoformat()
+        self.fields["requested_date"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["reference"].widget.attrs["aria-describedby"] = "id_reference-help"
 
     def clean_requested_date(self):
         value = self.cleaned_data.get("requested_date")
-        if value and value < date.today():
+        if value and value < timezone.localdate():
             raise forms.ValidationError(_("Datoen kan ikke være tilbake i tid."))
         return value
 

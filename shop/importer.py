@@ -62,6 +62,7 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deactivated: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
 
     @property
@@ -95,7 +96,7 @@ class CategoryResolver:
         self._fake_id = -1
 
     def resolve(self, path: str):
-        parts = [part.strip() for part in path.split("/") if part.strip()]
+        parts = [part.strip()[:120] for part in path.split("/") if part.strip()]
         parent, names = None, []
         for position, name in enumerate(parts):
             names.append(name)
@@ -103,7 +104,7 @@ class CategoryResolver:
             category = self.by_key.get(key)
             if category is None:
                 category = Category(
-                    name=name[:120], parent=parent, position=position, slug=self._slug(parent, name)
+                    name=name, parent=parent, position=position, slug=self._slug(parent, name)
                 )
                 if self.dry_run:
                     category.pk = self._fake_id
@@ -140,9 +141,17 @@ def _row_problem(row: dict) -> str | None:
 
 
 def catalogue_import(
-    lines, *, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    lines,
+    *,
+    dry_run: bool = False,
+    deactivate_missing: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import catalogue CSV text lines (an open file); returns what happened, row by row problems."""
+    """Import catalogue CSV text lines (an open file); returns what happened, row by row problems.
+
+    With `deactivate_missing`, active products whose SKU is not in the file stop being sold (they
+    stay in the database for order history and «Bestill på nytt» to report them).
+    """
     report = ImportReport()
     reader = csv.DictReader(lines, delimiter=";")
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -157,6 +166,7 @@ def catalogue_import(
     ean_owner = {p.ean: p.sku for p in existing.values() if p.ean}
     categories = CategoryResolver(dry_run=dry_run)
     seen: set[str] = set()
+    mentioned: set[str] = set()  # SKUs of every row, good or bad
     to_create, to_update = [], []
 
     for count, row in enumerate(reader, start=1):
@@ -171,6 +181,7 @@ def catalogue_import(
             continue
         problem = _row_problem(row)
         sku = row["sku"]
+        mentioned.add(sku)
         if problem is None and sku in seen:
             problem = f"varenummer {sku} står flere ganger i filen"
         price = None
@@ -225,9 +236,18 @@ def catalogue_import(
     if progress:
         progress(report.total + len(report.problems))
 
+    missing = []
+    if deactivate_missing:
+        # A product whose row was bad is kept as it is; a file with no good row deactivates nothing.
+        missing = [
+            p.pk for sku, p in existing.items() if seen and sku not in mentioned and p.pk and p.is_active
+        ]
+        report.deactivated = len(missing)
     if not dry_run:
         with transaction.atomic():
             # Updates first: a product giving up an EL-nummer or EAN frees it for a new one.
             Product.objects.bulk_update(to_update, FIELDS, batch_size=BATCH)
             Product.objects.bulk_create(to_create, batch_size=BATCH)
+            for start in range(0, len(missing), BATCH):
+                Product.objects.filter(pk__in=missing[start : start + BATCH]).update(is_active=False)
     return report

@@ -133,6 +133,7 @@ class Product(models.Model):
         ]
         return " ".join(p for p in parts if p).lower()
 
+
 class Stock(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="stock")
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="stock")

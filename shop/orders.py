@@ -77,7 +77,7 @@ def order_place(
         raise OrderError(_("Velg en leveringsadresse."))
     if delivery_method == Order.Delivery.PICKUP and pickup_branch is None:
         raise OrderError(_("Velg avdelingen du vil hente i."))
-    if requested_date is not None and requested_date < date.today():
+    if requested_date is not None and requested_date < timezone.localdate():
         raise OrderError(_("Ønsket leveringsdato kan ikke være tilbake i tid."))
 
     try:

@@ -19,10 +19,6 @@ INDEXES = [
         "CREATE INDEX IF NOT EXISTS shop_product_search_trgm ON shop_product USING gin "
         "(search_document gin_trgm_ops)",
     ),
-    (
-        "shop_product_name_trgm",
-        "CREATE INDEX IF NOT EXISTS shop_product_name_trgm ON shop_product USING gin (name gin_trgm_ops)",
-    ),
 ]
 
 

@@ -46,8 +46,21 @@ def checkout(request):
         messages.info(request, _("Handlekurven er tom. Legg til varer før du går til kassen."))
         return redirect("shop:cart")
 
-    form = CheckoutForm(request.POST or None, customer=customer, initial={"token": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
+    form = CheckoutForm(
+        request.POST or None,
+        customer=customer,
+        initial={"token": uuid.uuid4(), "cart_version": summary.version},
+    )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["cart_version"] != summary.version:
+        # The cart changed in another tab since the form was shown: show the new content first.
+        messages.warning(
+            request, _("Handlekurven er endret siden du åpnet kassen. Sjekk bestillingen og send på nytt.")
+        )
+        form = CheckoutForm(
+            customer=customer,
+            initial={**form.cleaned_data, "token": uuid.uuid4(), "cart_version": summary.version},
+        )
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         address = None
         if data["delivery_method"] == Order.Delivery.DELIVERY:

@@ -29,7 +29,7 @@ def run(path, capsys, *args):
 
 def test_import_creates_products_and_category_tree(db, tmp_path, capsys):
     out = run(write(tmp_path, GOOD), capsys)
-    assert "2 nye, 0 oppdatert, 0 uendret, 0 feil" in out.out
+    assert "2 nye, 0 oppdatert, 0 uendret, 0 deaktivert, 0 feil" in out.out
     cable = Product.objects.get(sku="200001")
     assert cable.list_price == Decimal("14.90")
     assert cable.category.name == "Installasjonskabel"
@@ -92,3 +92,32 @@ def test_import_shows_progress_and_uses_bulk_writes(db, tmp_path, capsys, django
     assert "1200 nye" in out.out
     assert "100%" in out.err and "1200/1200" in out.err
     assert Product.objects.count() == 1200
+
+
+def test_deactivate_missing_stops_selling_products_not_in_the_file(db, tmp_path, capsys):
+    run(write(tmp_path, GOOD), capsys)
+    only_first = write(tmp_path, GOOD.splitlines(keepends=True)[0], "b.csv")
+    out = run(only_first, capsys, "--deactivate-missing")
+    assert "1 deaktivert" in out.out
+    assert list(Product.objects.active().values_list("sku", flat=True)) == ["200001"]
+    # Importing the product again puts it back on sale.
+    run(write(tmp_path, GOOD, "c.csv"), capsys)
+    assert Product.objects.active().count() == 2
+
+
+def test_a_bad_row_never_deactivates_its_product(db, tmp_path, capsys):
+    run(write(tmp_path, GOOD), capsys)
+    body = (
+        GOOD.splitlines(keepends=True)[0] + "200002;;;Stikkontakt;;;;stk;gratis;Installasjonsmateriell;I20\n"
+    )
+    out = run(write(tmp_path, body, "d.csv"), capsys, "--deactivate-missing")
+    assert "0 deaktivert" in out.out and "1 feil" in out.out
+    assert Product.objects.active().count() == 2
+
+
+def test_long_category_names_are_not_duplicated_on_reimport(db, tmp_path, capsys):
+    body = f"400001;;;Vare;;;;stk;1;{'Lang' * 40}/Under;K10\n"
+    path = write(tmp_path, body)
+    run(path, capsys)
+    run(path, capsys)
+    assert Category.objects.count() == 2

@@ -16,8 +16,15 @@ from .conftest import place_order
 from .factories import DiscountFactory, NetPriceFactory, ProductFactory
 
 
-def checkout_data(**overrides):
+def checkout_data(client=None, **overrides):
+    """The checkout form's fields, with the cart version the checkout page handed out."""
+    version = ""
+    if client is not None:
+        page = client.get(reverse("shop:checkout"))
+        if page.status_code == 200:
+            version = page.context["form"].initial["cart_version"]
     return {
+        "cart_version": version,
         "token": str(uuid.uuid4()),
         "delivery_method": "henting",
         "reference": "Prosjekt Bryggen",
@@ -40,7 +47,8 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
     NetPriceFactory(customer=buyer_member.customer, product=product, price=Decimal("7.62"))
     with django_capture_on_commit_callbacks(execute=True):
         response = buyer_client.post(
-            reverse("shop:checkout"), checkout_data(pickup_branch=branch.pk, comment="Ring før levering")
+            reverse("shop:checkout"),
+            checkout_data(buyer_client, pickup_branch=branch.pk, comment="Ring før levering"),
         )
     order = Order.objects.get()
     assert response.status_code == 302
@@ -81,6 +89,7 @@ def test_checkout_to_a_new_address_saves_it_for_next_time(buyer_client, buyer_me
     response = buyer_client.post(
         reverse("shop:checkout"),
         checkout_data(
+            buyer_client,
             delivery_method="levering",
             address="ny",
             new_name="Byggeplass Lia",
@@ -100,6 +109,7 @@ def test_checkout_errors_are_shown_next_to_the_fields_and_nothing_is_ordered(buy
     response = buyer_client.post(
         reverse("shop:checkout"),
         checkout_data(
+            buyer_client,
             delivery_method="levering",
             address="ny",
             new_postal_code="12",
@@ -117,7 +127,8 @@ def test_another_customers_address_cannot_be_chosen(buyer_client, filled_cart, o
         customer=other_member.customer, name="X", street="Y", postal_code="0001", city="Z"
     )
     response = buyer_client.post(
-        reverse("shop:checkout"), checkout_data(delivery_method="levering", address=str(foreign.pk))
+        reverse("shop:checkout"),
+        checkout_data(buyer_client, delivery_method="levering", address=str(foreign.pk)),
     )
     assert response.status_code == 200 and "address" in response.context["form"].errors
     assert not Order.objects.exists()
@@ -126,7 +137,7 @@ def test_another_customers_address_cannot_be_chosen(buyer_client, filled_cart, o
 def test_double_submit_and_back_button_create_one_order(
     buyer_client, filled_cart, branch, mailoutbox, django_capture_on_commit_callbacks
 ):
-    data = checkout_data(pickup_branch=branch.pk)
+    data = checkout_data(buyer_client, pickup_branch=branch.pk)
     with django_capture_on_commit_callbacks(execute=True):
         first = buyer_client.post(reverse("shop:checkout"), data)
         second = buyer_client.post(reverse("shop:checkout"), data)
@@ -134,9 +145,23 @@ def test_double_submit_and_back_button_create_one_order(
     assert Order.objects.count() == 1
     assert len(mailoutbox) == 1
     # The back button and a fresh form on the now empty cart place nothing either.
-    third = buyer_client.post(reverse("shop:checkout"), checkout_data(pickup_branch=branch.pk))
+    third = buyer_client.post(reverse("shop:checkout"), checkout_data(buyer_client, pickup_branch=branch.pk))
     assert third.status_code == 302 and third.url == reverse("shop:cart")
     assert Order.objects.count() == 1
+
+
+def test_cart_changed_in_another_tab_is_shown_before_anything_is_ordered(
+    buyer_client, buyer_member, filled_cart, branch, category
+):
+    data = checkout_data(buyer_client, pickup_branch=branch.pk)
+    cart_add(cart=filled_cart, product=ProductFactory(category=category), quantity=1)
+    response = buyer_client.post(reverse("shop:checkout"), data)
+    assert response.status_code == 200
+    assert "Handlekurven er endret" in response.content.decode()
+    assert not Order.objects.exists()
+    data = checkout_data(buyer_client, pickup_branch=branch.pk)
+    assert buyer_client.post(reverse("shop:checkout"), data).status_code == 302
+    assert Order.objects.get().lines.count() == 2
 
 
 def test_order_place_twice_with_the_same_token_returns_the_same_order(buyer_member, product):
@@ -205,7 +230,7 @@ def test_empty_cart_cannot_check_out(buyer_client):
 def test_inactive_product_in_cart_blocks_the_order_with_a_message(buyer_client, filled_cart, product, branch):
     Product.objects.filter(pk=product.pk).update(is_active=False)
     response = buyer_client.post(
-        reverse("shop:checkout"), checkout_data(pickup_branch=branch.pk), follow=True
+        reverse("shop:checkout"), checkout_data(buyer_client, pickup_branch=branch.pk), follow=True
     )
     assert "selges ikke lenger" in response.content.decode()
     assert not Order.objects.exists()

@@ -70,6 +70,13 @@ def test_search_uses_the_trigram_and_full_text_indexes():
     assert {"shop_product_search_fts", "shop_product_search_trgm"} <= indexes
 
 
+def test_word_search_is_served_by_the_gin_indexes(catalogue):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = Product.objects.active().search("kabl").explain()
+    assert "shop_product_search_fts" in plan and "shop_product_search_trgm" in plan
+
+
 @pytest.mark.parametrize("query", ["'; DROP TABLE x; --", "kabel & !", "\x00", "ø" * 300, "(((", "<b>"])
 def test_hostile_queries_on_postgres_give_a_page(client, catalogue, query):
     assert client.get(reverse("shop:search"), {"q": query}).status_code == 200
