@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .catalogue import number_compact
 from .models import Cart, CartLine, Product
 from .pricing import Price, Pricing, Totals
 
@@ -188,7 +189,7 @@ def quick_order_parse(text: str) -> QuickOrderResult:
         if len(row) == 1 and "\t" in row[0]:  # pasted from a spreadsheet
             row = row[0].split("\t")
         cells = [cell.strip() for cell in row]
-        number = cells[0] if cells else ""
+        number = number_compact(cells[0]) if cells else ""
         if line_number == 1 and number.lower() in {
             "nummer",
             "number",

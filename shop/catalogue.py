@@ -27,6 +27,12 @@ def query_clean(raw: str | None) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
+def number_compact(text: str) -> str:
+    """«10 123 45» → «1012345»: EL-nummer and EAN are often written in groups of digits."""
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    return compact if compact.isdigit() else text.strip()
+
+
 def query_words(query: str) -> list[str]:
     words = [w.strip(".,;:!?()[]{}\"'«»") for w in query.lower().split()]
     return [w for w in words if w][:MAX_QUERY_WORDS]

@@ -8,7 +8,7 @@ from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from ..catalogue import category_ancestors, category_descendant_ids, query_clean
+from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..models import Category, OrderLine, Product, Stock
 from ..pricing import pricing_for_request
@@ -160,8 +160,9 @@ def category_detail(request, slug):
 def search(request):
     """GET `q`: an exact varenummer, EL-nummer or EAN goes straight to the product page."""
     query = query_clean(request.GET.get("q"))
-    if query and " " not in query:
-        hits = list(Product.objects.active().by_number(query)[:2])
+    number = number_compact(query)
+    if number and " " not in number:
+        hits = list(Product.objects.active().by_number(number)[:2])
         if len(hits) == 1:
             return redirect("shop:product", sku=hits[0].sku)
     if not query:

@@ -118,7 +118,7 @@ def test_quick_order_adds_good_lines_and_lists_bad_ones_with_line_numbers(
     inactive = ProductFactory(is_active=False)
     text = "\n".join(
         [
-            f"{product.el_number};3",
+            "10 000 37;3",
             "ABC-1;2",
             "",
             f"{by_ean.ean};1",

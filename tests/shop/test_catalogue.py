@@ -58,6 +58,12 @@ def test_exact_number_goes_straight_to_the_product(client, product, field):
     assert response.url == reverse("shop:product", args=[product.sku])
 
 
+def test_el_number_written_in_groups_goes_straight_to_the_product(client, product):
+    response = client.get(reverse("shop:search"), {"q": "10 000 37"})
+    assert response.status_code == 302
+    assert response.url == reverse("shop:product", args=[product.sku])
+
+
 def test_word_search_finds_products_by_name_and_category(client, product):
     ProductFactory(name="Stikkontakt 2-veis hvit")
     html = client.get(reverse("shop:search"), {"q": "installasjonskabel nexans"}).content.decode()

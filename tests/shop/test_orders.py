@@ -79,6 +79,8 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
     assert order.number in mail.subject
     assert "76,20" in mail.body and "95,25" in mail.body and "Prosjekt Bryggen" in mail.body
     assert f"/ordre/{order.pk}/" in mail.body
+    html, mimetype = mail.alternatives[0]
+    assert mimetype == "text/html" and "95,25 kr" in html and "Se ordren" in html
     assert OutboundEmail.objects.filter(idempotency_key=f"order-confirmation:{order.pk}").count() == 1
 
     page = buyer_client.get(response.url).content.decode()
