@@ -7,10 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
-from ..models import Category, OrderLine, Product, Stock
+from ..models import Category, Order, OrderLine, Product, Stock
 from ..pricing import pricing_for_request
 
 
@@ -109,12 +110,18 @@ def home(request):
             children.setdefault(node.parent_id, []).append(node)
     for node in top:
         node.child_list = children.get(node.pk, [])[:6]
-    since = timezone.now() - timedelta(days=90)
+    customer = pricing.customer
+    lines = OrderLine.objects.filter(product__is_active=True)
+    if customer is not None and lines.filter(order__customer=customer).exists():
+        # What this customer buys again and again beats what everybody buys.
+        lines, popular_title = lines.filter(order__customer=customer), _("Ofte kjøpt av dere")
+    else:
+        since = timezone.now() - timedelta(days=90)
+        lines, popular_title = lines.filter(order__created_at__gte=since), _("Populære varer")
     popular_ids = list(
-        OrderLine.objects.filter(order__created_at__gte=since, product__is_active=True)
-        .values("product_id")
+        lines.values("product_id")
         .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n")
+        .order_by("-n", "product_id")
         .values_list("product_id", flat=True)[:8]
     )
     branch = _branch(request)
@@ -125,12 +132,17 @@ def home(request):
     else:
         # No orders yet: show well-stocked products so the page is never empty.
         popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
+    recent_orders = []
+    if customer is not None:
+        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
     return render(
         request,
         "shop/home.html",
         {
             "categories": top,
             "popular": _attach_prices(pricing, popular),
+            "popular_title": popular_title,
+            "recent_orders": recent_orders,
             "pricing": pricing,
             "branch": branch,
             "quantity_form": QuantityForm(),

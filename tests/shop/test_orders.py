@@ -287,3 +287,17 @@ def test_read_only_user_sees_orders_but_cannot_reorder(client, readonly_member, 
     client.force_login(readonly_member.user)
     assert client.get(reverse("shop:order_detail", args=[order.pk])).status_code == 200
     assert client.post(reverse("shop:order_reorder", args=[order.pk])).status_code == 403
+
+
+def test_front_page_shows_what_the_customer_buys_often_and_recent_orders(
+    buyer_client, buyer_member, product, other_member, category, django_assert_max_num_queries
+):
+    others_favourite = ProductFactory(name="Andres favoritt", category=category)
+    for _ in range(3):
+        place_order(other_member, [others_favourite])
+    order = place_order(buyer_member, [product], reference="Hytta")
+    with django_assert_max_num_queries(12):
+        html = buyer_client.get(reverse("shop:home")).content.decode()
+    assert "Ofte kjøpt av dere" in html and product.name in html
+    assert "Andres favoritt" not in html
+    assert order.number in html and "Hytta" in html
