@@ -18,18 +18,12 @@ SORT_CHOICES = [
 
 
 class ProductFilterForm(forms.Form):
-    """Filters and sorting of a product list; invalid values fall back to defaults, never errors."""
+    """Filters and sorting of a product list; an invalid value is ignored on its own, never an error."""
 
-    q = forms.CharField(required=False, max_length=500, label=_("Søk"))
     kategori = forms.CharField(required=False, label=_("Kategori"))
     produsent = forms.CharField(required=False, max_length=120, label=_("Produsent"))
     lager = forms.BooleanField(required=False, label=_("På lager i min avdeling"))
     sort = forms.ChoiceField(required=False, choices=SORT_CHOICES, label=_("Sortering"))
-
-    def value(self, name, default=None):
-        if self.is_valid():
-            return self.cleaned_data.get(name) or default
-        return self.cleaned_data.get(name, default) if hasattr(self, "cleaned_data") else default
 
 
 class QuantityForm(forms.Form):

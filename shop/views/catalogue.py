@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,10 @@ def _product_list(request, *, template, query="", category=None, all_categories=
     pricing = pricing_for_request(request)
     branch = _branch(request)
     form = ProductFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the valid fields: one bad parameter drops only itself
+        data = form.cleaned_data
     if all_categories is None:
         all_categories = list(Category.objects.all())
 
@@ -158,7 +162,7 @@ def category_detail(request, slug):
     all_categories = list(Category.objects.all())
     category = next((c for c in all_categories if c.slug == slug), None)
     if category is None:
-        return get_object_or_404(Category, slug=slug)  # raises the 404
+        raise Http404
     subcategories = [c for c in all_categories if c.parent_id == category.pk]
     return _product_list(
         request,

@@ -115,6 +115,12 @@ def test_filters_by_manufacturer_category_and_stock_in_my_branch(buyer_client, p
     assert product.name in html and "uten lager her" not in html
 
 
+def test_a_bad_parameter_drops_only_itself(client, product, category):
+    ProductFactory(name="Elko kabelbryter", manufacturer="Elko", category=category)
+    response = client.get(reverse("shop:search"), {"q": "kabel", "produsent": "Nexans", "sort": "tull"})
+    assert [p.name for p in response.context["products"]] == [product.name]
+
+
 def test_sorting_by_the_customers_price(buyer_client, buyer_member, category):
     cheap_by_net = ProductFactory(name="A dyr listepris", list_price=Decimal("500"), category=category)
     middle = ProductFactory(
