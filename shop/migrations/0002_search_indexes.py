@@ -22,6 +22,13 @@ INDEXES = [
 ]
 
 
+class TrigramExtensionKept(TrigramExtension):
+    """Create pg_trgm on PostgreSQL; on the way back keep it (other apps' indexes may use it)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -40,6 +47,6 @@ class Migration(migrations.Migration):
     dependencies = [("shop", "0001_initial")]
 
     operations = [
-        TrigramExtension(),
+        TrigramExtensionKept(),
         migrations.RunPython(create_indexes, drop_indexes),
     ]
