@@ -125,3 +125,29 @@ def test_electrician_searches_orders_by_quick_order_checks_out_and_reorders(page
     page.wait_for_selector(".cart-table")
     assert page.locator(".cart-table tbody tr").count() == 3
     assert "er lagt i handlekurven" in page.inner_text(".messages")
+
+
+def test_visitor_browses_categories_without_prices_and_read_only_user_is_refused_checkout(
+    page, shop_data, readonly_member
+):
+    product = shop_data["product"]
+    page.goto("/")
+    page.click(".category-cards >> text=Kabel")
+    page.wait_for_url("**/sortiment/kabel/")
+    assert product.name in page.inner_text(".product-list")
+    assert "Logg inn for å se dine priser" in page.inner_text(".product-list")
+    assert page.locator(".product-list .price-amount").count() == 0
+    assert_accessible(page, label="category page (visitor)")
+    at_phone_width(page, "category")
+
+    page.goto("/konto/login/")
+    page.fill("input[name=login]", readonly_member.user.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url("**/")
+    page.goto(f"/produkt/{product.sku}/")
+    assert "10,43 kr" in page.inner_text(".product-buy-box")  # the customer's price, read-only too
+    assert page.locator("button:has-text('Legg i handlekurv')").count() == 0
+    response = page.goto("/kassen/")
+    assert response.status == 403
+    assert_accessible(page, label="403 page")
