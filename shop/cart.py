@@ -100,6 +100,14 @@ def cart_line_remove(*, line: CartLine) -> None:
     line.delete()
 
 
+def cart_clear(*, cart: Cart | None) -> int:
+    """«Tøm handlekurven»: remove every line of the open cart; returns how many were removed."""
+    if cart is None:
+        return 0
+    deleted, _ = CartLine.objects.filter(cart=cart, cart__status=Cart.Status.OPEN).delete()
+    return deleted
+
+
 @dataclass
 class PricedLine:
     line: CartLine

@@ -13,6 +13,7 @@ urlpatterns = [
     path("handlekurv/", cart.cart_detail, name="cart"),
     path("handlekurv/legg-til/", cart.cart_add_view, name="cart_add"),
     path("handlekurv/linje/<int:pk>/", cart.cart_line_update, name="cart_line_update"),
+    path("handlekurv/tom/", cart.cart_empty, name="cart_empty"),
     path("handlekurv/linje/<int:pk>/fjern/", cart.cart_line_delete, name="cart_line_delete"),
     path("hurtigbestilling/", cart.quick_order, name="quick_order"),
     path("kassen/", orders.checkout, name="checkout"),

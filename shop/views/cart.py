@@ -14,6 +14,7 @@ from accounts.tenancy import customer_required, redirect_back
 from ..cart import (
     cart_add,
     cart_add_many,
+    cart_clear,
     cart_get,
     cart_get_or_create,
     cart_line_get_for_cart,
@@ -93,6 +94,14 @@ def cart_line_delete(request, pk):
     line = cart_line_get_for_cart(_cart_for(request), pk)
     cart_line_remove(line=line)
     messages.success(request, _("Fjernet %(name)s fra handlekurven.") % {"name": line.product.name})
+    return redirect("shop:cart")
+
+
+@customer_required(roles=ORDER_ROLES)
+@require_POST
+def cart_empty(request):
+    if cart_clear(cart=_cart_for(request)):
+        messages.success(request, _("Handlekurven er tømt."))
     return redirect("shop:cart")
 
 

@@ -77,10 +77,19 @@ def test_change_quantity_and_remove_line(buyer_client, buyer_member, product):
     assert not CartLine.objects.exists()
 
 
+def test_empty_the_cart_removes_every_line(buyer_client, product, category):
+    add(buyer_client, product, 1)
+    add(buyer_client, ProductFactory(category=category), 2)
+    response = buyer_client.post(reverse("shop:cart_empty"), follow=True)
+    assert "Handlekurven er tømt" in response.content.decode()
+    assert not CartLine.objects.exists()
+
+
 def test_read_only_user_cannot_change_the_cart(client, readonly_member, product):
     client.force_login(readonly_member.user)
     assert add(client, product, 1).status_code == 403
     assert client.get(reverse("shop:quick_order")).status_code == 403
+    assert client.post(reverse("shop:cart_empty")).status_code == 403
     assert client.get(reverse("shop:cart")).status_code == 200
     assert not CartLine.objects.exists()
 
