@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from .catalogue import search_documents_refresh
 from .models import (
     Address,
     Cart,
@@ -23,6 +24,12 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"name", "parent"} & set(form.changed_data):
+            # Category names are part of every product's search text below this category.
+            search_documents_refresh(obj)
 
 
 class StockInline(admin.TabularInline):

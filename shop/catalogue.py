@@ -159,3 +159,24 @@ def category_ancestors(category, all_categories) -> list:
         chain.insert(0, node)
         node = by_id.get(node.parent_id)
     return chain
+
+
+def search_documents_refresh(category) -> int:
+    """Rebuild the search text of every product in `category` and below (after a rename or move).
+
+    Two reads and batched writes, however many products.
+    """
+    from .models import Category, Product
+
+    all_categories = list(Category.objects.all())
+    ids = category_descendant_ids(category, all_categories)
+    paths = {
+        pk: [c.name for c in category_ancestors(node, all_categories)]
+        for node in all_categories
+        if (pk := node.pk) in ids
+    }
+    products = list(Product.objects.filter(category_id__in=ids))
+    for product in products:
+        product.search_document = product.build_search_document(paths[product.category_id])
+    Product.objects.bulk_update(products, ["search_document"], batch_size=1000)
+    return len(products)

@@ -27,3 +27,16 @@ def test_staff_admin_pages_for_catalogue_and_pricing_load(client, staff_user, pr
     for name in ("product", "category", "customernetprice", "customerdiscount", "address", "cart"):
         assert client.get(reverse(f"admin:shop_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:shop_product_change", args=[product.pk])).status_code == 200
+
+
+def test_renaming_a_category_in_admin_updates_product_search(client, staff_user, product):
+    from shop.models import Category, Product
+
+    parent = Category.objects.get(slug="kabel")
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("admin:shop_category_change", args=[parent.pk]),
+        {"name": "Kabler og ledninger", "slug": "kabel", "parent": "", "position": 0},
+    )
+    assert response.status_code == 302
+    assert "kabler og ledninger" in Product.objects.get(pk=product.pk).search_document
