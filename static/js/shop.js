@@ -3,10 +3,8 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Filters apply as soon as a select or checkbox changes.
-  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
-    form.addEventListener("change", function () { form.requestSubmit ? form.requestSubmit() : form.submit(); });
-  });
+  // Filters apply with «Bruk filter», never on change: reloading while a keyboard user moves
+  // through a select would be a change of context on input (WCAG 3.2.2).
 
   // Checkout: show only the part that belongs to the chosen delivery method.
   var radios = document.querySelectorAll("input[name=delivery_method]");
