@@ -2,7 +2,8 @@
 
 Search on PostgreSQL combines full-text search (the 'norwegian' configuration: stemming, æøå as
 letters) with trigram word similarity (pg_trgm) so a typo like "kabl" still finds "kabel"; both are
-served by GIN indexes on `Product.search_document` (see migration 0002). On SQLite every word must
+served by GIN indexes on `Product.search_vector` (kept in step with `search_document` by a
+trigger) and `Product.search_document` (see migration 0002). On SQLite every word must
 occur in the document: a plain fallback that keeps the embedded default usable.
 """
 
@@ -86,7 +87,7 @@ class ProductQuerySet(models.QuerySet):
             return self._search_postgres(" ".join(words), words)
         condition = Q()
         for word in words:
-            condition &= Q(search_document__contains=word)
+            condition &= Q(search_document__contains=word) | Q(description__icontains=word)
         # Rough relevance without full-text support: name hits first.
         first = words[0]
         return self.filter(condition).annotate(
@@ -106,29 +107,23 @@ class ProductQuerySet(models.QuerySet):
         from django.contrib.postgres.search import (
             SearchQuery,
             SearchRank,
-            SearchVector,
             TrigramWordSimilarity,
         )
 
-        vector = SearchVector("search_document", config=SEARCH_CONFIG)
         condition = Q()
         for word in words:
             # Each word must be found: stemmed (kabler/kabel), inside a compound or number
             # (installasjonskabel, 3g1,5), or close enough for a typo (kabl).
             condition &= (
-                Q(document=SearchQuery(word, config=SEARCH_CONFIG, search_type="plain"))
+                Q(search_vector=SearchQuery(word, config=SEARCH_CONFIG, search_type="plain"))
                 | Q(search_document__contains=word)
                 | Q(search_document__trigram_word_similar=word)
             )
         whole = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            self.annotate(document=vector)
-            .filter(condition)
-            .annotate(
-                relevance=SearchRank(vector, whole)
-                + TrigramWordSimilarity(query, "name") * 2
-                + TrigramWordSimilarity(query, "search_document")
-            )
+        return self.filter(condition).annotate(
+            # The name weighs most; similarity against the whole (long) document would cost
+            # more than it adds to the order.
+            relevance=SearchRank(F("search_vector"), whole) + TrigramWordSimilarity(query, "name") * 2
         )
 
     def sorted_by(self, sort: str):

@@ -7,6 +7,7 @@ Behaviour lives beside the data in modules along the shop's seams: `catalogue` (
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -86,10 +87,14 @@ class Product(models.Model):
         Category, verbose_name=_("kategori"), on_delete=models.PROTECT, related_name="products"
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
-    # Lower-cased words the search matches: name, numbers, manufacturer, category path, description.
-    # Kept in one column so PostgreSQL can index it (full-text and trigram GIN indexes, see the
-    # migrations) and SQLite can fall back to a plain substring match.
+    # Lower-cased name, numbers, manufacturer and category path: short, so substring and trigram
+    # (typo) matching stay cheap; PostgreSQL indexes it (trigram GIN, see migration 0002) and SQLite
+    # falls back to a plain substring match. The description is searched by full text only.
     search_document = models.TextField(_("søketekst"), blank=True, editable=False)
+    # Full text of search_document and description, kept in step by a PostgreSQL trigger
+    # (migration 0002): bulk writes need no extra step and a search never runs to_tsvector row by
+    # row. Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -129,7 +134,6 @@ class Product(models.Model):
             self.el_number,
             self.ean,
             " ".join(category_names),
-            self.description,
         ]
         return " ".join(p for p in parts if p).lower()
 

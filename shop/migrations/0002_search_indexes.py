@@ -1,24 +1,29 @@
-"""PostgreSQL search support: pg_trgm and GIN indexes for full-text and trigram search.
+"""PostgreSQL search support: pg_trgm, a trigger that keeps `search_vector` in step with
+`search_document`, and GIN indexes for full-text and trigram search.
 
 On other databases (SQLite in development) nothing happens: search falls back to substring matching.
-The full-text index expression matches what `ProductQuerySet.search` generates
-(`to_tsvector('norwegian'::regconfig, COALESCE(search_document, ''))`).
+The text search configuration must match `shop.catalogue.SEARCH_CONFIG` ('norwegian').
 """
 
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-INDEXES = [
-    (
-        "shop_product_search_fts",
-        "CREATE INDEX IF NOT EXISTS shop_product_search_fts ON shop_product USING gin "
-        "(to_tsvector('norwegian'::regconfig, COALESCE(search_document, '')))",
-    ),
-    (
-        "shop_product_search_trgm",
-        "CREATE INDEX IF NOT EXISTS shop_product_search_trgm ON shop_product USING gin "
-        "(search_document gin_trgm_ops)",
-    ),
+FORWARDS = [
+    "CREATE INDEX IF NOT EXISTS shop_product_search_fts ON shop_product USING gin (search_vector)",
+    "CREATE INDEX IF NOT EXISTS shop_product_search_trgm ON shop_product USING gin "
+    "(search_document gin_trgm_ops)",
+    "DROP TRIGGER IF EXISTS shop_product_search_vector ON shop_product",
+    "CREATE TRIGGER shop_product_search_vector BEFORE INSERT OR UPDATE ON shop_product "
+    "FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(search_vector, 'pg_catalog.norwegian', "
+    "search_document, description)",
+    # Rows that existed before the trigger.
+    "UPDATE shop_product SET search_vector = to_tsvector('pg_catalog.norwegian', "
+    "COALESCE(search_document, '') || ' ' || COALESCE(description, ''))",
+]
+BACKWARDS = [
+    "DROP TRIGGER IF EXISTS shop_product_search_vector ON shop_product",
+    "DROP INDEX IF EXISTS shop_product_search_trgm",
+    "DROP INDEX IF EXISTS shop_product_search_fts",
 ]
 
 
@@ -29,18 +34,14 @@ class TrigramExtensionKept(TrigramExtension):
         pass
 
 
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for _name, sql in INDEXES:
-        schema_editor.execute(sql)
+def run(statements):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for sql in statements:
+            schema_editor.execute(sql)
 
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _sql in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+    return operation
 
 
 class Migration(migrations.Migration):
@@ -48,5 +49,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtensionKept(),
-        migrations.RunPython(create_indexes, drop_indexes),
+        migrations.RunPython(run(FORWARDS), run(BACKWARDS)),
     ]

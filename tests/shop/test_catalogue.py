@@ -71,6 +71,12 @@ def test_word_search_finds_products_by_name_and_category(client, product):
     assert "Stikkontakt" not in html
 
 
+def test_word_search_finds_words_in_the_description(client, category):
+    ProductFactory(name="Koblingsboks IP55", description="Egnet for utendørs montasje", category=category)
+    html = client.get(reverse("shop:search"), {"q": "utendørs"}).content.decode()
+    assert "Koblingsboks IP55" in html
+
+
 def test_search_finds_norwegian_letters(client, category):
     ProductFactory(name="LED-pære E27 806 lm", category=category)
     html = client.get(reverse("shop:search"), {"q": "PÆRE"}).content.decode()
