@@ -1,9 +1,26 @@
 from django.urls import path
 
-from . import views
+from .views import cart, catalogue, orders
 
 app_name = "shop"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalogue.home, name="home"),
+    path("sok/", catalogue.search, name="search"),
+    path("sortiment/", catalogue.catalogue, name="catalogue"),
+    path("sortiment/<slug:slug>/", catalogue.category_detail, name="category"),
+    path("produkt/<path:sku>/", catalogue.product_detail, name="product"),
+    path("handlekurv/", cart.cart_detail, name="cart"),
+    path("handlekurv/legg-til/", cart.cart_add_view, name="cart_add"),
+    path("handlekurv/linje/<int:pk>/", cart.cart_line_update, name="cart_line_update"),
+    path("handlekurv/tom/", cart.cart_empty, name="cart_empty"),
+    path("handlekurv/linje/<int:pk>/fjern/", cart.cart_line_delete, name="cart_line_delete"),
+    path("hurtigbestilling/", cart.quick_order, name="quick_order"),
+    path("kassen/", orders.checkout, name="checkout"),
+    path("ordre/", orders.order_list, name="orders"),
+    path("ordre/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("ordre/<int:pk>/bekreftelse/", orders.order_confirmation, name="order_confirmation"),
+    path("ordre/<int:pk>/bestill-igjen/", orders.order_reorder, name="order_reorder"),
+    path("adresser/", orders.address_list, name="addresses"),
+    path("adresser/<int:pk>/slett/", orders.address_delete, name="address_delete"),
 ]

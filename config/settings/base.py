@@ -229,7 +229,10 @@ ACTIVATION_TIMEOUT_DAYS = env.int("ACTIVATION_TIMEOUT_DAYS", default=7)
 
 # --- Shop ----------------------------------------------------------------------------------------
 
-VAT_RATE = "0.25"
+# Norwegian VAT («mva») on every price shown excl. VAT; a string so it becomes an exact Decimal.
+VAT_RATE = env("VAT_RATE", default="0.25")
+# Products per page in catalogue, category and search lists.
+SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 
 # --- Help and contact ----------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Thin views: parse input, call a service or a read, render or redirect with a message."""

@@ -1,0 +1,217 @@
+"""Front page, catalogue, category pages, search and the product page (open to visitors)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
+from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
+from ..models import Category, Order, OrderLine, Product, Stock
+from ..pricing import pricing_for_request
+
+
+def _branch(request):
+    return request.tenant.branch if request.user.is_authenticated else None
+
+
+def _attach_prices(pricing, products):
+    prices = pricing.prices(products)
+    for product in products:
+        product.price = prices.get(product.pk)
+    return products
+
+
+def _product_list(request, *, template, query="", category=None, all_categories=None, extra=None):
+    """The shared list behind catalogue, category and search pages: filters, sorting, paging."""
+    pricing = pricing_for_request(request)
+    branch = _branch(request)
+    form = ProductFilterForm(request.GET or None)
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the valid fields: one bad parameter drops only itself
+        data = form.cleaned_data
+    if all_categories is None:
+        all_categories = list(Category.objects.all())
+
+    products = Product.objects.active().select_related("category").with_stock(branch)
+    if query:
+        products = products.search(query)
+    if category is not None:
+        products = products.in_categories(category_descendant_ids(category, all_categories))
+
+    # Category facet on search pages: top-level categories and their children the user can narrow to.
+    chosen_category = None
+    if data.get("kategori") and category is None:
+        chosen_category = next((c for c in all_categories if c.slug == data["kategori"]), None)
+        if chosen_category is not None:
+            products = products.in_categories(category_descendant_ids(chosen_category, all_categories))
+
+    manufacturers = list(
+        products.exclude(manufacturer="").order_by().values_list("manufacturer", flat=True).distinct()
+    )
+    manufacturers.sort(key=str.lower)
+    manufacturer = data.get("produsent") or ""
+    if manufacturer:
+        products = products.filter(manufacturer=manufacturer)
+    in_stock = bool(data.get("lager")) and branch is not None
+    if in_stock:
+        products = products.in_stock_at(branch)
+
+    sort_choices = [
+        (value, label)
+        for value, label in SORT_CHOICES
+        if (value != "relevance" or query) and (not value.startswith("price") or pricing.shows_prices)
+    ]
+    sort = data.get("sort") or ("relevance" if query else "name")
+    if sort not in dict(sort_choices):
+        sort = "relevance" if query else "name"
+    if sort.startswith("price"):
+        products = pricing.annotate_for_sorting(products)
+        products = products.order_by("price_sort" if sort == "price" else "-price_sort", "name", "pk")
+    else:
+        products = products.sorted_by(sort)
+
+    page = Paginator(products, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("side"))
+    items = _attach_prices(pricing, list(page.object_list))
+    params = request.GET.copy()
+    params.pop("side", None)
+    context = {
+        "page": page,
+        "products": items,
+        "query": query,
+        "category": category,
+        "categories": [c for c in all_categories if c.parent_id is None],
+        "all_categories": all_categories,
+        "chosen_category": chosen_category,
+        "manufacturers": manufacturers,
+        "manufacturer": manufacturer,
+        "in_stock": in_stock,
+        "sort": sort,
+        "sort_choices": sort_choices,
+        "page_query": params.urlencode(),
+        "branch": branch,
+        "pricing": pricing,
+        "quantity_form": QuantityForm(),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def home(request):
+    """The shop's face: search, categories, popular products and shortcuts for customers."""
+    pricing = pricing_for_request(request)
+    all_categories = list(Category.objects.all())
+    top = [c for c in all_categories if c.parent_id is None]
+    children = {}
+    for node in all_categories:
+        if node.parent_id:
+            children.setdefault(node.parent_id, []).append(node)
+    for node in top:
+        node.child_list = children.get(node.pk, [])[:6]
+    customer = pricing.customer
+    lines = OrderLine.objects.filter(product__is_active=True)
+    if customer is not None and lines.filter(order__customer=customer).exists():
+        # What this customer buys again and again beats what everybody buys.
+        lines, popular_title = lines.filter(order__customer=customer), _("Ofte kjøpt av dere")
+    else:
+        since = timezone.now() - timedelta(days=90)
+        lines, popular_title = lines.filter(order__created_at__gte=since), _("Populære varer")
+    popular_ids = list(
+        lines.values("product_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_id")
+        .values_list("product_id", flat=True)[:8]
+    )
+    branch = _branch(request)
+    qs = Product.objects.active().select_related("category").with_stock(branch)
+    if popular_ids:
+        ranked = {pk: i for i, pk in enumerate(popular_ids)}
+        popular = sorted(qs.filter(pk__in=popular_ids), key=lambda p: ranked[p.pk])
+    else:
+        # No orders yet: show well-stocked products so the page is never empty.
+        popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
+    recent_orders = []
+    if customer is not None:
+        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
+    return render(
+        request,
+        "shop/home.html",
+        {
+            "categories": top,
+            "popular": _attach_prices(pricing, popular),
+            "popular_title": popular_title,
+            "recent_orders": recent_orders,
+            "pricing": pricing,
+            "branch": branch,
+            "quantity_form": QuantityForm(),
+        },
+    )
+
+
+def catalogue(request):
+    return _product_list(request, template="shop/catalogue.html")
+
+
+def category_detail(request, slug):
+    all_categories = list(Category.objects.all())
+    category = next((c for c in all_categories if c.slug == slug), None)
+    if category is None:
+        raise Http404
+    subcategories = [c for c in all_categories if c.parent_id == category.pk]
+    return _product_list(
+        request,
+        template="shop/catalogue.html",
+        category=category,
+        all_categories=all_categories,
+        extra={"breadcrumbs": category_ancestors(category, all_categories), "subcategories": subcategories},
+    )
+
+
+def search(request):
+    """GET `q`: an exact varenummer, EL-nummer or EAN goes straight to the product page."""
+    query = query_clean(request.GET.get("q"))
+    number = number_compact(query)
+    if number and " " not in number:
+        hits = list(Product.objects.active().by_number(number)[:2])
+        if len(hits) == 1:
+            return redirect("shop:product", sku=hits[0].sku)
+    if not query:
+        return render(
+            request,
+            "shop/search.html",
+            {"query": "", "categories": Category.objects.top_level(), "empty": True},
+        )
+    return _product_list(request, template="shop/search.html", query=query)
+
+
+def product_detail(request, sku):
+    pricing = pricing_for_request(request)
+    branch = _branch(request)
+    product = get_object_or_404(
+        Product.objects.active().select_related("category").with_stock(branch), sku=sku
+    )
+    all_categories = list(Category.objects.all())
+    stock = list(
+        Stock.objects.filter(product=product, quantity__gt=0)
+        .select_related("branch")
+        .order_by("branch__name")
+    )
+    return render(
+        request,
+        "shop/product.html",
+        {
+            "product": product,
+            "price": pricing.price(product),
+            "pricing": pricing,
+            "branch": branch,
+            "stock": stock,
+            "breadcrumbs": category_ancestors(product.category, all_categories),
+            "quantity_form": QuantityForm(),
+        },
+    )

@@ -1,0 +1,159 @@
+"""Checkout, confirmation, «Mine ordre», order detail, «Bestill på nytt», delivery addresses."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.tenancy import customer_required
+
+from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
+from ..forms import CheckoutForm
+from ..models import Address, Order
+from ..orders import (
+    OrderError,
+    address_create,
+    address_deactivate,
+    address_get_for_customer,
+    order_get_for_customer,
+    order_place,
+)
+from ..pricing import pricing_for_request
+from .cart import ORDER_ROLES, _cart_for
+
+
+@customer_required(roles=ORDER_ROLES)
+def checkout(request):
+    """«Til kassen»: delivery or pickup, «Deres referanse», date, comment → «Send bestilling»."""
+    customer = request.tenant.customer
+    if request.method == "POST":
+        # A resubmitted form (double click, back button) leads to the order it already placed.
+        token = request.POST.get("token", "")
+        try:
+            placed = Order.objects.for_customer(customer).filter(idempotency_token=uuid.UUID(token)).first()
+        except ValueError:
+            placed = None
+        if placed is not None:
+            return redirect("shop:order_confirmation", pk=placed.pk)
+
+    cart = _cart_for(request)
+    summary = cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch)
+    if not summary.lines:
+        messages.info(request, _("Handlekurven er tom. Legg til varer før du går til kassen."))
+        return redirect("shop:cart")
+
+    form = CheckoutForm(
+        request.POST or None,
+        customer=customer,
+        initial={"token": uuid.uuid4(), "cart_version": summary.version},
+    )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["cart_version"] != summary.version:
+        # The cart changed in another tab since the form was shown: show the new content first.
+        messages.warning(
+            request, _("Handlekurven er endret siden du åpnet kassen. Sjekk bestillingen og send på nytt.")
+        )
+        form = CheckoutForm(
+            customer=customer,
+            initial={**form.cleaned_data, "token": uuid.uuid4(), "cart_version": summary.version},
+        )
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        address = None
+        if data["delivery_method"] == Order.Delivery.DELIVERY:
+            address = data.get("address_obj") or address_create(
+                customer=customer,
+                name=data["new_name"],
+                street=data["new_street"],
+                postal_code=data["new_postal_code"],
+                city=data["new_city"],
+            )
+        try:
+            order, _created = order_place(
+                cart=cart,
+                user=request.user,
+                token=data["token"],
+                delivery_method=data["delivery_method"],
+                address=address,
+                pickup_branch=data.get("pickup_branch"),
+                reference=data["reference"],
+                requested_date=data["requested_date"],
+                comment=data["comment"],
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+            return redirect("shop:cart")
+        return redirect("shop:order_confirmation", pk=order.pk)
+    return render(request, "shop/checkout.html", {"form": form, "summary": summary, "customer": customer})
+
+
+def _order_context(request, order):
+    lines = list(order.lines.select_related("product"))
+    return {"order": order, "lines": lines, "can_order": request.tenant.membership.can_order}
+
+
+@customer_required
+def order_confirmation(request, pk):
+    order = order_get_for_customer(request.tenant.customer, pk)
+    return render(request, "shop/order_detail.html", {**_order_context(request, order), "confirmation": True})
+
+
+@customer_required
+def order_detail(request, pk):
+    order = order_get_for_customer(request.tenant.customer, pk)
+    return render(request, "shop/order_detail.html", _order_context(request, order))
+
+
+@customer_required
+def order_list(request):
+    """«Mine ordre»: the current customer's orders, newest first."""
+    orders = (
+        Order.objects.for_customer(request.tenant.customer)
+        .select_related("user", "pickup_branch")
+        .annotate(line_count=Count("lines"))
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(orders, 25).get_page(request.GET.get("side"))
+    return render(request, "shop/orders.html", {"page": page, "orders": list(page.object_list)})
+
+
+@customer_required(roles=ORDER_ROLES)
+@require_POST
+def order_reorder(request, pk):
+    """«Bestill på nytt»: the order's lines go into the cart; products no longer sold are skipped."""
+    order = order_get_for_customer(request.tenant.customer, pk)
+    cart = cart_get_or_create(customer=request.tenant.customer, user=request.user)
+    added, skipped = cart_add_from_order(cart=cart, order=order)
+    if added:
+        messages.success(
+            request, _("Varene fra ordre %(number)s er lagt i handlekurven.") % {"number": order.number}
+        )
+    if skipped:
+        messages.warning(
+            request,
+            _("Disse varene selges ikke lenger og ble ikke lagt til: %(names)s")
+            % {"names": "; ".join(skipped)},
+        )
+    return redirect("shop:cart")
+
+
+@customer_required
+def address_list(request):
+    addresses = Address.objects.for_customer(request.tenant.customer)
+    return render(
+        request,
+        "shop/addresses.html",
+        {"addresses": addresses, "can_order": request.tenant.membership.can_order},
+    )
+
+
+@customer_required(roles=ORDER_ROLES)
+@require_POST
+def address_delete(request, pk):
+    address = address_get_for_customer(request.tenant.customer, pk)
+    address_deactivate(address=address)
+    messages.success(request, _("Adressen er fjernet: %(address)s") % {"address": address})
+    return redirect("shop:addresses")
