@@ -2,6 +2,9 @@ import re
 import uuid
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 
 from .logging import request_id_var
 
@@ -43,3 +46,21 @@ class SecurityHeadersMiddleware:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """Norwegian unless the user chose otherwise with the language switch (a cookie).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language header; we do not: the
+    shop's language is Norwegian bokmål for everyone (an English browser still sees «Logg inn»),
+    and English is there for those who ask for it.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -60,3 +60,9 @@ def test_pages_send_a_content_security_policy(client):
     response = client.get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_an_english_browser_still_gets_norwegian_until_the_user_switches(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="nb"' in html
+    assert "Logg inn" in html
