@@ -182,11 +182,13 @@ def legacy_wrap(legacy: str) -> str:
     raise UnknownHashFormat(legacy[:20])
 
 
-def legacy_stored_matches(legacy: str, stored: str) -> bool:
+def legacy_stored_matches(legacy: str, stored: str, *, thorough: bool = False) -> bool:
     """Is `stored` already the stored form of the export's `legacy` hash? (Re-import: change nothing.)
 
-    Cheap where it can be (same string, or a salted wrap with a different salt); otherwise one
-    argon2 verification.
+    Cheap by default: strong hashes compare as strings, and a salted weak hash is taken as unchanged
+    when its salt is (the legacy shop draws a new salt whenever a password changes), because the
+    exact check costs one argon2 verification (~20 ms, 20 minutes for 60k rows). `thorough=True`
+    (import_legacy --recheck-hashes) verifies the digest too. Unsalted hashes are always verified.
     """
     legacy = (legacy or "").strip()
     if not stored:
@@ -201,6 +203,8 @@ def legacy_stored_matches(legacy: str, stored: str) -> bool:
         return False
     if hasher.salted and hasher.decode(stored)["salt"] != salt:
         return False
+    if hasher.salted and not thorough:
+        return True
     return hasher.verify_digest(digest, stored)
 
 

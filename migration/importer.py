@@ -133,14 +133,15 @@ def _flag(value: str) -> bool | None:
 
 
 def legacy_import(
-    *, customers_path, accounts_path, dry_run: bool = False, progress: Callable[[int, int], None] | None = None
+    *, customers_path, accounts_path, dry_run: bool = False, recheck_hashes: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Upsert the legacy customers and accounts; see the module docstring."""
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
             _import_customers(Path(customers_path), report)
-            _import_accounts(Path(accounts_path), report, progress)
+            _import_accounts(Path(accounts_path), report, progress, recheck_hashes)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -192,7 +193,7 @@ def _import_customers(path: Path, report: ImportReport) -> None:
     Customer.objects.bulk_update(to_update, ["name", "branch", "org_number", "email", "phone"], batch_size=BATCH)
 
 
-def _import_accounts(path: Path, report: ImportReport, progress) -> None:
+def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes: bool = False) -> None:
     name = path.name
     customers = {c.number: c for c in Customer.objects.all()}
     existing = {a.username.lower(): a for a in LegacyAccount.objects.all()}
@@ -249,7 +250,10 @@ def _import_accounts(path: Path, report: ImportReport, progress) -> None:
             creates.append(account)
             report.accounts_created += 1
             continue
-        changed = [k for k, v in values.items() if getattr(account, k) != v]
+        changed = [
+            k for k, v in values.items()
+            if (account.customer_id != customer.pk if k == "customer" else getattr(account, k) != v)
+        ]
         for key in changed:
             setattr(account, key, values[key])
         # The password: compare without rewrapping when possible (see legacy_stored_matches).
@@ -269,7 +273,7 @@ def _import_accounts(path: Path, report: ImportReport, progress) -> None:
                 waiting.legacy_hash = legacy_hash
                 changed_pending.append(waiting)
                 changed.append("password")
-        elif not legacy_stored_matches(legacy_hash, account.password):
+        elif not legacy_stored_matches(legacy_hash, account.password, thorough=recheck_hashes):
             if kind == "strong":
                 account.password = legacy_hash
             else:
@@ -278,7 +282,7 @@ def _import_accounts(path: Path, report: ImportReport, progress) -> None:
             changed.append("password")
         if changed:
             updates.append(account)
-            events.append(MigrationEvent(account=account, customer=account.customer, kind=EventKind.UPDATED,
+            events.append(MigrationEvent(account=account, customer=customer, kind=EventKind.UPDATED,
                                          at=now, actor_label="import_legacy", detail=", ".join(changed)))
             report.accounts_updated += 1
         else:
