@@ -143,7 +143,7 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
     now = now or timezone.now()
     earliest, _default, latest = deadline_bounds(timezone.localdate(now))
     with transaction.atomic():
-        customer = Customer.objects.select_for_update().select_related("branch").get(pk=customer.pk)
+        customer = Customer.objects.select_for_update(of=("self",)).select_related("branch").get(pk=customer.pk)
         move, _created = CustomerMove.objects.get_or_create(customer=customer)
         accounts = list(LegacyAccount.objects.for_customer(customer).select_for_update().order_by("username"))
         for account in accounts:
@@ -190,7 +190,7 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
 def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> bool:
     """«Send invitasjon på nytt»: one more invitation for one legacy account (each press is one event)."""
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update().select_related("customer__branch").get(pk=account.pk)
+        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer__branch").get(pk=account.pk)
         move = CustomerMove.objects.filter(customer=account.customer).first()
         if move is None or not move.is_flagged or not account.email or not account.is_active or account.has_moved:
             return False
@@ -288,7 +288,7 @@ def legacy_account_postpone(*, account: LegacyAccount, now=None) -> None:
     """«Utsett»: allowed for a flagged customer until its deadline."""
     now = now or timezone.now()
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update().select_related("customer").get(pk=account.pk)
+        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
         move = CustomerMove.objects.filter(customer=account.customer).first()
         if move is None or not move.is_flagged:
             raise MoveError("not_flagged", _("Kundenummeret ditt er ikke klart for flytting ennå."))
@@ -397,7 +397,7 @@ def legacy_account_submit_move(
     now = now or timezone.now()
     email = User.objects.normalize_email(email)
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update().select_related("customer").get(pk=account.pk)
+        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
         if account.user_id and account.state in (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED):
             return SubmitResult(account, account.user, "already")
         move = CustomerMove.objects.filter(customer=account.customer).first()
@@ -463,7 +463,7 @@ def legacy_account_activate(*, user, now=None) -> list[LegacyAccount]:
     now = now or timezone.now()
     activated = []
     accounts = (
-        LegacyAccount.objects.select_for_update()
+        LegacyAccount.objects.select_for_update(of=("self",))
         .filter(user=user, state=State.SUBMITTED)
         .select_related("customer")
         .order_by("-is_main_user", "pk")
@@ -494,7 +494,7 @@ def activation_request(*, email: str) -> None:
         return
     with transaction.atomic():
         account = (
-            LegacyAccount.objects.select_for_update().filter(user=user, state=State.SUBMITTED)
+            LegacyAccount.objects.select_for_update(of=("self",)).filter(user=user, state=State.SUBMITTED)
             .select_related("customer").order_by("pk").first()
         )
         if account is None:
@@ -518,7 +518,7 @@ def legacy_account_reactivate(*, account: LegacyAccount, actor, reason: str) -> 
     if not reason:
         raise MoveError("reason", _("Skriv en begrunnelse."))
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update().select_related("customer").get(pk=account.pk)
+        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
         if account.legacy_access and account.state != State.ACTIVATED:
             raise MoveError("not_closed", _("%(username)s har allerede tilgang til dagens nettbutikk.")
                             % {"username": account.username})
@@ -556,7 +556,7 @@ def reminders_send(*, now=None) -> int:
     for pk in candidates:
         with transaction.atomic():
             account = (
-                LegacyAccount.objects.select_for_update().select_related("customer__branch", "customer__move")
+                LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer__branch", "customer__move")
                 .filter(pk=pk).first()
             )
             if account is None or account.state not in (State.INVITED, State.POSTPONED) or not account.email:
