@@ -27,7 +27,6 @@ from . import services
 from .forms import DeadlineForm, ReactivateForm
 from .models import CustomerMove, LegacyAccount, MigrationEvent, MoveInterest, State
 
-
 # --- Customer admin: the move button -----------------------------------------------------------------
 
 
@@ -47,7 +46,9 @@ class LegacyAccountInline(admin.TabularInline):
     def email_or_missing(self, obj):
         if obj.email:
             return obj.email
-        return format_html('<strong class="migration-missing">{}</strong>', _("Mangler e-post – får ingen invitasjon"))
+        return format_html(
+            '<strong class="migration-missing">{}</strong>', _("Mangler e-post – får ingen invitasjon")
+        )
 
 
 class MoveInterestInline(admin.TabularInline):
@@ -97,19 +98,33 @@ class MigrationCustomerAdmin(CustomerAdmin):
             )
         else:
             head = _("Ikke flyttet ennå.")
-        missing = list(obj.legacy_accounts.without_email().filter(is_active=True).values_list("username", flat=True))
+        missing = list(
+            obj.legacy_accounts.without_email().filter(is_active=True).values_list("username", flat=True)
+        )
         missing_html = (
-            format_html("<br>{}: <strong>{}</strong>", _("Uten e-post (får ingen invitasjon)"), ", ".join(missing))
-            if missing else ""
+            format_html(
+                "<br>{}: <strong>{}</strong>", _("Uten e-post (får ingen invitasjon)"), ", ".join(missing)
+            )
+            if missing
+            else ""
         )
         interests = obj.move_interests.count()
         interest_html = format_html("<br>{}: {}", _("Meld interesse"), interests) if interests else ""
-        return format_html("{}<br>{}{}{}", head, summary or _("Ingen brukere i dagens nettbutikk."),
-                           missing_html, interest_html)
+        return format_html(
+            "{}<br>{}{}{}",
+            head,
+            summary or _("Ingen brukere i dagens nettbutikk."),
+            missing_html,
+            interest_html,
+        )
 
     def get_urls(self):
         return [
-            path("<int:object_id>/flytt/", self.admin_site.admin_view(self.move_view), name="accounts_customer_move"),
+            path(
+                "<int:object_id>/flytt/",
+                self.admin_site.admin_view(self.move_view),
+                name="accounts_customer_move",
+            ),
             *super().get_urls(),
         ]
 
@@ -138,25 +153,31 @@ class MigrationCustomerAdmin(CustomerAdmin):
                 without_email += [f"{a.username} ({customer.number})" for a in result.without_email]
             self.message_user(
                 request,
-                _("%(flagged)s kunder flyttet, %(invited)s invitasjoner sendes.") % {"flagged": flagged, "invited": invited},
+                _("%(flagged)s kunder flyttet, %(invited)s invitasjoner sendes.")
+                % {"flagged": flagged, "invited": invited},
                 messages.SUCCESS,
             )
             if already:
                 self.message_user(
-                    request, _("%(n)s kunder var allerede flyttet: ingen nye e-poster sendt.") % {"n": already},
+                    request,
+                    _("%(n)s kunder var allerede flyttet: ingen nye e-poster sendt.") % {"n": already},
                     messages.WARNING,
                 )
             if without_email:
                 self.message_user(
-                    request, _("Uten e-post (kontakt dem direkte): %(list)s") % {"list": ", ".join(without_email)},
+                    request,
+                    _("Uten e-post (kontakt dem direkte): %(list)s") % {"list": ", ".join(without_email)},
                     messages.WARNING,
                 )
             return None
-        customers = list(queryset.select_related("branch", "move").annotate(
-            n_accounts=Count("legacy_accounts", filter=Q(legacy_accounts__is_active=True)),
-            n_without_email=Count("legacy_accounts", filter=Q(legacy_accounts__is_active=True,
-                                                               legacy_accounts__email="")),
-        ))
+        customers = list(
+            queryset.select_related("branch", "move").annotate(
+                n_accounts=Count("legacy_accounts", filter=Q(legacy_accounts__is_active=True)),
+                n_without_email=Count(
+                    "legacy_accounts", filter=Q(legacy_accounts__is_active=True, legacy_accounts__email="")
+                ),
+            )
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Flytt til ny nettbutikk"),
@@ -214,16 +235,46 @@ class MigrationEventInline(admin.TabularInline):
 class LegacyAccountAdmin(admin.ModelAdmin):
     change_list_template = "admin/migration/legacyaccount_change_list.html"
     list_display = ("username", "customer", "name", "email", "is_main_user", "state", "legacy_access", "user")
-    list_filter = ("state", "legacy_access", "is_main_user", "is_active", "customer__branch",
-                   ("email", admin.EmptyFieldListFilter))
+    list_filter = (
+        "state",
+        "legacy_access",
+        "is_main_user",
+        "is_active",
+        "customer__branch",
+        ("email", admin.EmptyFieldListFilter),
+    )
     search_fields = ("username", "email", "name", "customer__number", "customer__name")
     list_select_related = ("customer", "user")
     raw_id_fields = ("customer", "user")
-    readonly_fields = ("state", "legacy_access", "user", "submitted_at", "activated_at", "postponed_at",
-                       "created_at", "updated_at", "password_summary")
-    fields = ("username", "customer", "name", "email", "phone", "is_main_user", "is_active", "password_summary",
-              "state", "legacy_access", "user", "submitted_at", "activated_at", "postponed_at", "created_at",
-              "updated_at")
+    readonly_fields = (
+        "state",
+        "legacy_access",
+        "user",
+        "submitted_at",
+        "activated_at",
+        "postponed_at",
+        "created_at",
+        "updated_at",
+        "password_summary",
+    )
+    fields = (
+        "username",
+        "customer",
+        "name",
+        "email",
+        "phone",
+        "is_main_user",
+        "is_active",
+        "password_summary",
+        "state",
+        "legacy_access",
+        "user",
+        "submitted_at",
+        "activated_at",
+        "postponed_at",
+        "created_at",
+        "updated_at",
+    )
     inlines = [MigrationEventInline]
     actions = ["resend_invitation", "reactivate"]
 
@@ -235,13 +286,18 @@ class LegacyAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send invitasjon på nytt"), permissions=["change"])
     def resend_invitation(self, request, queryset):
-        sent = sum(1 for a in queryset if services.legacy_account_resend_invitation(account=a, actor=request.user))
+        sent = sum(
+            1 for a in queryset if services.legacy_account_resend_invitation(account=a, actor=request.user)
+        )
         skipped = queryset.count() - sent
         self.message_user(request, _("%(n)s invitasjoner sendes på nytt.") % {"n": sent}, messages.SUCCESS)
         if skipped:
             self.message_user(
                 request,
-                _("%(n)s ble hoppet over (kunden er ikke flyttet, mangler e-post, eller brukeren har flyttet).")
+                _(
+                    "%(n)s ble hoppet over (kunden er ikke flyttet, mangler e-post, "
+                    "eller brukeren har flyttet)."
+                )
                 % {"n": skipped},
                 messages.WARNING,
             )
@@ -253,13 +309,17 @@ class LegacyAccountAdmin(admin.ModelAdmin):
             done = 0
             for account in queryset:
                 try:
-                    services.legacy_account_reactivate(account=account, actor=request.user,
-                                                       reason=form.cleaned_data["reason"])
+                    services.legacy_account_reactivate(
+                        account=account, actor=request.user, reason=form.cleaned_data["reason"]
+                    )
                     done += 1
                 except services.MoveError as exc:
                     self.message_user(request, exc.message, messages.WARNING)
-            self.message_user(request, _("%(n)s brukere har fått tilgang til dagens nettbutikk igjen.") % {"n": done},
-                              messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(n)s brukere har fått tilgang til dagens nettbutikk igjen.") % {"n": done},
+                messages.SUCCESS,
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
@@ -305,7 +365,9 @@ COLUMNS = [
 def dashboard_data(*, days: int = 30, now=None) -> dict:
     """Counts per branch and overall (a bounded number of queries), and activations per day."""
     now = now or timezone.now()
-    rows = {b.pk: {"branch": b, **{key: 0 for key, _label in COLUMNS}} for b in Branch.objects.order_by("name")}
+    rows = {
+        b.pk: {"branch": b, **{key: 0 for key, _label in COLUMNS}} for b in Branch.objects.order_by("name")
+    }
     for item in Customer.objects.values("branch").annotate(
         flagged=Count("pk", filter=Q(move__flagged_at__isnull=False)), total=Count("pk")
     ):
@@ -317,7 +379,11 @@ def dashboard_data(*, days: int = 30, now=None) -> dict:
         row = rows.get(item["customer__branch"])
         if row:
             row[item["state"]] = item["n"]
-    for item in LegacyAccount.objects.filter(email="", is_active=True).values("customer__branch").annotate(n=Count("pk")):
+    for item in (
+        LegacyAccount.objects.filter(email="", is_active=True)
+        .values("customer__branch")
+        .annotate(n=Count("pk"))
+    ):
         row = rows.get(item["customer__branch"])
         if row:
             row["without_email"] = item["n"]
@@ -337,8 +403,13 @@ def dashboard_data(*, days: int = 30, now=None) -> dict:
         .values_list("day", "n")
     )
     series = [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)]
-    return {"columns": [label for _key, label in COLUMNS], "table": table, "totals": totals,
-            "chart": activation_chart(series), "series": series}
+    return {
+        "columns": [label for _key, label in COLUMNS],
+        "table": table,
+        "totals": totals,
+        "chart": activation_chart(series),
+        "series": series,
+    }
 
 
 def activation_chart(series, *, width=720, height=220) -> dict:
@@ -350,15 +421,28 @@ def activation_chart(series, *, width=720, height=220) -> dict:
     bars = []
     for i, (day, n) in enumerate(series):
         h = round(plot_h * n / peak, 1)
-        bars.append({
-            "x": round(left + i * step + 1, 1), "y": round(top + plot_h - h, 1), "w": round(max(step - 2, 1), 1),
-            "h": h, "n": n, "label": day.strftime("%d.%m"), "show_label": i % 5 == 0 or i == len(series) - 1,
-            "label_x": round(left + i * step + step / 2, 1),
-        })
+        bars.append(
+            {
+                "x": round(left + i * step + 1, 1),
+                "y": round(top + plot_h - h, 1),
+                "w": round(max(step - 2, 1), 1),
+                "h": h,
+                "n": n,
+                "label": day.strftime("%d.%m"),
+                "show_label": i % 5 == 0 or i == len(series) - 1,
+                "label_x": round(left + i * step + step / 2, 1),
+            }
+        )
     ticks = sorted({0, peak // 2, peak}) if peak > 1 else [0, 1]
     return {
-        "width": width, "height": height, "bars": bars, "peak": peak, "baseline": top + plot_h,
-        "left": left, "right": width - 8, "label_y": height - 8,
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "peak": peak,
+        "baseline": top + plot_h,
+        "left": left,
+        "right": width - 8,
+        "label_y": height - 8,
         "ticks": [{"value": t, "y": round(top + plot_h - plot_h * t / peak, 1)} for t in ticks],
         "total": sum(n for _d, n in series),
     }
@@ -389,6 +473,3 @@ class MoveInterestAdmin(admin.ModelAdmin):
     search_fields = ("customer__number", "customer__name", "account__username", "message")
     list_select_related = ("customer", "account")
     raw_id_fields = ("customer", "account")
-
-
-

@@ -39,18 +39,66 @@ def _pbkdf2(password):
 
 # (username, customer number, name, email, phone, hash function, main user, what to try)
 ACCOUNTS = [
-    ("fjellstrom", "10003", "Per Fjellstrøm", "per@fjellstrom.example", "900 11 001", _sha1, True,
-     "hovedbruker, kunden er flyttet: flytteskjema"),
-    ("fjellstrom.anne", "10003", "Anne Fjellstrøm", "anne@fjellstrom.example", "900 11 002", _bcrypt, False,
-     "innkjøper, kunden er flyttet"),
-    ("fjellstrom.lager", "10003", "Lageret Fjellstrøm", "", "900 11 003", _md5, False,
-     "uten e-post: vises for ansatte"),
-    ("asane", "10006", "Kari Nordmann", "kari@nordlys.example", "900 22 001", _pbkdf2, True,
-     "samme e-post som eksisterende bruker (10001)"),
-    ("nidaros", "10007", "Nils Nidaros", "nils@nidaros.example", "900 33 001", _sha1, True,
-     "kunden er ikke flyttet: «Meld interesse»"),
-    ("vestkyst", "10005", "Vera Vestkyst", "vera@vestkyst.example", "900 44 001", _sha1, True,
-     "kunden er ikke flyttet"),
+    (
+        "fjellstrom",
+        "10003",
+        "Per Fjellstrøm",
+        "per@fjellstrom.example",
+        "900 11 001",
+        _sha1,
+        True,
+        "hovedbruker, kunden er flyttet: flytteskjema",
+    ),
+    (
+        "fjellstrom.anne",
+        "10003",
+        "Anne Fjellstrøm",
+        "anne@fjellstrom.example",
+        "900 11 002",
+        _bcrypt,
+        False,
+        "innkjøper, kunden er flyttet",
+    ),
+    (
+        "fjellstrom.lager",
+        "10003",
+        "Lageret Fjellstrøm",
+        "",
+        "900 11 003",
+        _md5,
+        False,
+        "uten e-post: vises for ansatte",
+    ),
+    (
+        "asane",
+        "10006",
+        "Kari Nordmann",
+        "kari@nordlys.example",
+        "900 22 001",
+        _pbkdf2,
+        True,
+        "samme e-post som eksisterende bruker (10001)",
+    ),
+    (
+        "nidaros",
+        "10007",
+        "Nils Nidaros",
+        "nils@nidaros.example",
+        "900 33 001",
+        _sha1,
+        True,
+        "kunden er ikke flyttet: «Meld interesse»",
+    ),
+    (
+        "vestkyst",
+        "10005",
+        "Vera Vestkyst",
+        "vera@vestkyst.example",
+        "900 44 001",
+        _sha1,
+        True,
+        "kunden er ikke flyttet",
+    ),
 ]
 FLAGGED = ["10003", "10006"]
 
@@ -64,8 +112,13 @@ def seed(stdout=None):
             continue
         if not LegacyAccount.objects.filter(username=username).exists():
             LegacyAccount.objects.create(
-                username=username, customer=customer, name=name, email=email, phone=phone,
-                password=legacy_wrap(hasher(LEGACY_DEMO_PASSWORD)), is_main_user=main,
+                username=username,
+                customer=customer,
+                name=name,
+                email=email,
+                phone=phone,
+                password=legacy_wrap(hasher(LEGACY_DEMO_PASSWORD)),
+                is_main_user=main,
             )
         logins.append((f"{username} (/flytt/)", LEGACY_DEMO_PASSWORD, f"dagens nettbutikk, {number}: {what}"))
     _earliest, default, _latest = deadline_bounds(timezone.localdate())

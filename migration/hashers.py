@@ -156,7 +156,7 @@ def _parse_weak(legacy: str):
 
 
 def legacy_hash_kind(legacy: str) -> str:
-    """"empty", "weak", "strong" or "unknown" for a hash from the export."""
+    """ "empty", "weak", "strong" or "unknown" for a hash from the export."""
     legacy = (legacy or "").strip()
     if not legacy:
         return "empty"

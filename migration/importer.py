@@ -31,7 +31,14 @@ from .models import EventKind, LegacyAccount, MigrationEvent, PendingLegacyHash
 
 CUSTOMER_COLUMNS = ["customer_number", "name", "branch_code", "org_number", "email", "phone"]
 ACCOUNT_COLUMNS = [
-    "username", "customer_number", "name", "email", "phone", "password_hash", "is_main_user", "is_active",
+    "username",
+    "customer_number",
+    "name",
+    "email",
+    "phone",
+    "password_hash",
+    "is_main_user",
+    "is_active",
 ]
 BATCH = 1000
 
@@ -133,7 +140,11 @@ def _flag(value: str) -> bool | None:
 
 
 def legacy_import(
-    *, customers_path, accounts_path, dry_run: bool = False, recheck_hashes: bool = False,
+    *,
+    customers_path,
+    accounts_path,
+    dry_run: bool = False,
+    recheck_hashes: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Upsert the legacy customers and accounts; see the module docstring."""
@@ -176,8 +187,13 @@ def _import_customers(path: Path, report: ImportReport) -> None:
             report.problems.append(
                 Problem(name, line, f"Ukjent avdelingskode {code}: avdelingen er opprettet.", "warning")
             )
-        values = {"name": cname, "branch": branch, "org_number": row["org_number"], "email": email,
-                  "phone": row["phone"]}
+        values = {
+            "name": cname,
+            "branch": branch,
+            "org_number": row["org_number"],
+            "email": email,
+            "phone": row["phone"],
+        }
         customer = existing.get(number)
         if customer is None:
             to_create.append(Customer(number=number, **values))
@@ -190,7 +206,9 @@ def _import_customers(path: Path, report: ImportReport) -> None:
         else:
             report.customers_unchanged += 1
     Customer.objects.bulk_create(to_create, batch_size=BATCH)
-    Customer.objects.bulk_update(to_update, ["name", "branch", "org_number", "email", "phone"], batch_size=BATCH)
+    Customer.objects.bulk_update(
+        to_update, ["name", "branch", "org_number", "email", "phone"], batch_size=BATCH
+    )
 
 
 def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes: bool = False) -> None:
@@ -231,15 +249,25 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         kind = legacy_hash_kind(legacy_hash)
         if kind == "empty":
             report.problems.append(
-                Problem(name, line, f"{username}: uten passord (kommer inn via invitasjon eller «Glemt passord?»).",
-                        "warning")
+                Problem(
+                    name,
+                    line,
+                    f"{username}: uten passord (kommer inn via invitasjon eller «Glemt passord?»).",
+                    "warning",
+                )
             )
         elif kind == "unknown":
             report.problems.append(
                 Problem(name, line, f"{username}: ukjent passordformat, importert uten passord.", "warning")
             )
-        values = {"customer": customer, "name": row["name"], "email": email, "phone": row["phone"],
-                  "is_main_user": main, "is_active": active}
+        values = {
+            "customer": customer,
+            "name": row["name"],
+            "email": email,
+            "phone": row["phone"],
+            "is_main_user": main,
+            "is_active": active,
+        }
         account = existing.get(username.lower())
         if account is None:
             account = LegacyAccount(username=username, **values)
@@ -251,7 +279,8 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
             report.accounts_created += 1
             continue
         changed = [
-            k for k, v in values.items()
+            k
+            for k, v in values.items()
             if (account.customer_id != customer.pk if k == "customer" else getattr(account, k) != v)
         ]
         for key in changed:
@@ -282,20 +311,33 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
             changed.append("password")
         if changed:
             updates.append(account)
-            events.append(MigrationEvent(account=account, customer=customer, kind=EventKind.UPDATED,
-                                         at=now, actor_label="import_legacy", detail=", ".join(changed)))
+            events.append(
+                MigrationEvent(
+                    account=account,
+                    customer=customer,
+                    kind=EventKind.UPDATED,
+                    at=now,
+                    actor_label="import_legacy",
+                    detail=", ".join(changed),
+                )
+            )
             report.accounts_updated += 1
         else:
             report.accounts_unchanged += 1
     LegacyAccount.objects.bulk_create(creates, batch_size=BATCH)
     LegacyAccount.objects.bulk_update(updates, [*fields, "password"], batch_size=BATCH)
     if any(a.pk is None for a in creates):  # backends without RETURNING: look the ids up
-        ids = dict(LegacyAccount.objects.filter(username__in=[a.username for a in creates])
-                   .values_list("username", "pk"))
+        ids = dict(
+            LegacyAccount.objects.filter(username__in=[a.username for a in creates]).values_list(
+                "username", "pk"
+            )
+        )
         for account in creates:
             account.pk = ids[account.username]
     events += [
-        MigrationEvent(account=a, customer=a.customer, kind=EventKind.IMPORTED, at=now, actor_label="import_legacy")
+        MigrationEvent(
+            account=a, customer=a.customer, kind=EventKind.IMPORTED, at=now, actor_label="import_legacy"
+        )
         for a in creates
     ]
     MigrationEvent.objects.bulk_create(events, batch_size=BATCH)
@@ -314,7 +356,11 @@ def _wrap_many(hashes: list[str]) -> list[str]:
 
 
 def legacy_hashes_wrap(
-    *, limit: int | None = None, jobs: int = 1, batch: int = 500, progress: Callable[[int, int], None] | None = None
+    *,
+    limit: int | None = None,
+    jobs: int = 1,
+    batch: int = 500,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Wrap pending weak hashes in argon2 (resumable; `jobs` processes). Returns how many were wrapped."""
     total = PendingLegacyHash.objects.count()
@@ -337,7 +383,10 @@ def legacy_hashes_wrap(
             with transaction.atomic():
                 # Only rows still pending with the same hash: a concurrent re-import wins.
                 current = {
-                    p.pk: p for p in PendingLegacyHash.objects.select_for_update().filter(pk__in=[p.pk for p in chunk])
+                    p.pk: p
+                    for p in PendingLegacyHash.objects.select_for_update().filter(
+                        pk__in=[p.pk for p in chunk]
+                    )
                 }
                 accounts = []
                 for item, stored in zip(chunk, wrapped, strict=True):

@@ -160,6 +160,9 @@ class PendingLegacyHash(models.Model):
         verbose_name = _("passord som venter på kryptering")
         verbose_name_plural = _("passord som venter på kryptering")
 
+    def __str__(self):
+        return f"pending hash for account {self.account_id}"
+
 
 class EventKind(models.TextChoices):
     IMPORTED = "imported", _("Importert")
@@ -195,7 +198,10 @@ class MigrationEvent(models.Model):
         related_name="events",
     )
     customer = models.ForeignKey(
-        "accounts.Customer", verbose_name=_("kunde"), on_delete=models.CASCADE, related_name="migration_events"
+        "accounts.Customer",
+        verbose_name=_("kunde"),
+        on_delete=models.CASCADE,
+        related_name="migration_events",
     )
     at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

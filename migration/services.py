@@ -126,7 +126,9 @@ def _invitation_enqueue(account: LegacyAccount, move: CustomerMove, *, key: str)
             "customer_number": account.customer.number,
             "customer_name": account.customer.name,
             "deadline": _fmt_date(move.deadline),
-            "move_url": _absolute(reverse("migration:invitation", args=[invitation_token(account, move.deadline)])),
+            "move_url": _absolute(
+                reverse("migration:invitation", args=[invitation_token(account, move.deadline)])
+            ),
             "gate_url": _absolute(reverse("migration:gate")),
             "branch_name": account.customer.branch.name,
             "branch_phone": account.customer.branch.phone,
@@ -143,7 +145,9 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
     now = now or timezone.now()
     earliest, _default, latest = deadline_bounds(timezone.localdate(now))
     with transaction.atomic():
-        customer = Customer.objects.select_for_update(of=("self",)).select_related("branch").get(pk=customer.pk)
+        customer = (
+            Customer.objects.select_for_update(of=("self",)).select_related("branch").get(pk=customer.pk)
+        )
         move, _created = CustomerMove.objects.get_or_create(customer=customer)
         accounts = list(LegacyAccount.objects.for_customer(customer).select_for_update().order_by("username"))
         for account in accounts:
@@ -154,14 +158,18 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
         if not (earliest <= deadline <= latest):
             raise MoveError(
                 "deadline",
-                _("Fristen må være mellom %(min)s og %(max)s.") % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
+                _("Fristen må være mellom %(min)s og %(max)s.")
+                % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
             )
         move.flagged_at = now
         move.flagged_by = actor if getattr(actor, "pk", None) else None
         move.deadline = deadline
         move.save(update_fields=["flagged_at", "flagged_by", "deadline"])
         migration_event_record(
-            customer=customer, kind=EventKind.FLAGGED, actor=actor, at=now,
+            customer=customer,
+            kind=EventKind.FLAGGED,
+            actor=actor,
+            at=now,
             detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(deadline)},
         )
         invited = []
@@ -172,7 +180,11 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
             account.state = State.INVITED
             account.save(update_fields=["state", "updated_at"])
             migration_event_record(
-                customer=customer, account=account, kind=EventKind.INVITED, actor=actor, at=now,
+                customer=customer,
+                account=account,
+                kind=EventKind.INVITED,
+                actor=actor,
+                at=now,
                 detail=account.email,
             )
             invited.append(account)
@@ -181,7 +193,11 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
                 account.state = State.INVITED
                 account.save(update_fields=["state", "updated_at"])
                 migration_event_record(
-                    customer=customer, account=account, kind=EventKind.INVITED, actor=actor, at=now,
+                    customer=customer,
+                    account=account,
+                    kind=EventKind.INVITED,
+                    actor=actor,
+                    at=now,
                     detail=_("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
                 )
         return FlagResult(customer, True, deadline, invited, without_email)
@@ -190,12 +206,25 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
 def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> bool:
     """«Send invitasjon på nytt»: one more invitation for one legacy account (each press is one event)."""
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer__branch").get(pk=account.pk)
+        account = (
+            LegacyAccount.objects.select_for_update(of=("self",))
+            .select_related("customer__branch")
+            .get(pk=account.pk)
+        )
         move = CustomerMove.objects.filter(customer=account.customer).first()
-        if move is None or not move.is_flagged or not account.email or not account.is_active or account.has_moved:
+        if (
+            move is None
+            or not move.is_flagged
+            or not account.email
+            or not account.is_active
+            or account.has_moved
+        ):
             return False
         event = migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.INVITATION_RESENT, actor=actor,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.INVITATION_RESENT,
+            actor=actor,
             detail=account.email,
         )
         _invitation_enqueue(account, move, key=f"migration-invitation-resend:{account.pk}:{event.pk}")
@@ -210,14 +239,14 @@ def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> b
 
 def legacy_account_authenticate(*, username: str, password: str) -> LegacyAccount | None:
     """The old shop's login: the legacy account if username and password match and it may log in."""
-    account = (
-        LegacyAccount.objects.by_username(username).select_related("customer").first()
-    )
+    account = LegacyAccount.objects.by_username(username).select_related("customer").first()
     if account is None:
         legacy_check_password(password, "")  # same work as a wrong password
         return None
     pending = PendingLegacyHash.objects.filter(account=account).first()
-    ok = legacy_check_password(password, account.password, pending_legacy=pending.legacy_hash if pending else "")
+    ok = legacy_check_password(
+        password, account.password, pending_legacy=pending.legacy_hash if pending else ""
+    )
     if not ok or not account.is_active:
         return None
     return account
@@ -248,7 +277,9 @@ def legacy_account_request_reset(*, username: str) -> None:
         return
     with transaction.atomic():
         event = migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.LEGACY_PASSWORD_RESET,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.LEGACY_PASSWORD_RESET,
             detail=_("Lenke sendt til %(email)s") % {"email": account.email},
         )
         email_enqueue(
@@ -260,7 +291,9 @@ def legacy_account_request_reset(*, username: str) -> None:
                 "name": account.name,
                 "username": account.username,
                 "customer_number": account.customer.number,
-                "reset_url": _absolute(reverse("migration:legacy_reset_confirm", args=[legacy_reset_token(account)])),
+                "reset_url": _absolute(
+                    reverse("migration:legacy_reset_confirm", args=[legacy_reset_token(account)])
+                ),
                 "hours": settings.LEGACY_RESET_MAX_AGE // 3600,
             },
         )
@@ -276,8 +309,11 @@ def legacy_account_set_password(*, account: LegacyAccount, password: str) -> Non
         account.save(update_fields=["password", "updated_at"])
         PendingLegacyHash.objects.filter(account=account).delete()
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.LEGACY_PASSWORD_RESET,
-            actor_label=account.username, detail=_("Nytt passord satt"),
+            customer=account.customer,
+            account=account,
+            kind=EventKind.LEGACY_PASSWORD_RESET,
+            actor_label=account.username,
+            detail=_("Nytt passord satt"),
         )
 
 
@@ -288,20 +324,30 @@ def legacy_account_postpone(*, account: LegacyAccount, now=None) -> None:
     """«Utsett»: allowed for a flagged customer until its deadline."""
     now = now or timezone.now()
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
+        account = (
+            LegacyAccount.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=account.pk)
+        )
         move = CustomerMove.objects.filter(customer=account.customer).first()
         if move is None or not move.is_flagged:
             raise MoveError("not_flagged", _("Kundenummeret ditt er ikke klart for flytting ennå."))
         if move.is_past_deadline(now):
-            raise MoveError("past_deadline", _("Fristen for å flytte har gått ut, og flyttingen kan ikke utsettes."))
+            raise MoveError(
+                "past_deadline", _("Fristen for å flytte har gått ut, og flyttingen kan ikke utsettes.")
+            )
         if account.state in (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED):
             return
         account.state = State.POSTPONED
         account.postponed_at = now
         account.save(update_fields=["state", "postponed_at", "updated_at"])
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.POSTPONED, at=now,
-            actor_label=account.username, detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(move.deadline)},
+            customer=account.customer,
+            account=account,
+            kind=EventKind.POSTPONED,
+            at=now,
+            actor_label=account.username,
+            detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(move.deadline)},
         )
 
 
@@ -309,9 +355,14 @@ def move_interest_create(*, account: LegacyAccount, message: str = "") -> MoveIn
     """«Meld interesse»: record the request and email the customer's branch."""
     with transaction.atomic():
         account = LegacyAccount.objects.select_related("customer__branch").get(pk=account.pk)
-        interest = MoveInterest.objects.create(customer=account.customer, account=account, message=message.strip())
+        interest = MoveInterest.objects.create(
+            customer=account.customer, account=account, message=message.strip()
+        )
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.INTEREST, actor_label=account.username,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.INTEREST,
+            actor_label=account.username,
             detail=message.strip()[:500],
         )
         branch = account.customer.branch
@@ -331,7 +382,9 @@ def move_interest_create(*, account: LegacyAccount, message: str = "") -> MoveIn
                     "email": account.email,
                     "phone": account.phone,
                     "message": interest.message,
-                    "admin_url": _absolute(reverse("admin:accounts_customer_change", args=[account.customer_id])),
+                    "admin_url": _absolute(
+                        reverse("admin:accounts_customer_change", args=[account.customer_id])
+                    ),
                 },
             )
         return interest
@@ -355,7 +408,12 @@ def _membership_ensure(user, account: LegacyAccount) -> Membership:
     membership, created = Membership.objects.get_or_create(
         user=user, customer=account.customer, defaults={"role": _role_for(account)}
     )
-    if not created and account.is_main_user and membership.role != Role.ADMINISTRATOR and membership.is_active:
+    if (
+        not created
+        and account.is_main_user
+        and membership.role != Role.ADMINISTRATOR
+        and membership.is_active
+    ):
         membership.role = Role.ADMINISTRATOR
         membership.save(update_fields=["role"])
     return membership
@@ -397,7 +455,11 @@ def legacy_account_submit_move(
     now = now or timezone.now()
     email = User.objects.normalize_email(email)
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
+        account = (
+            LegacyAccount.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=account.pk)
+        )
         if account.user_id and account.state in (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED):
             return SubmitResult(account, account.user, "already")
         move = CustomerMove.objects.filter(customer=account.customer).first()
@@ -420,7 +482,8 @@ def legacy_account_submit_move(
                         "E-postadressen %(email)s brukes allerede av en annen bruker hos %(customer)s. "
                         "Hver bruker trenger sin egen e-postadresse: bruk din egen, for eksempel "
                         "fornavn.etternavn@firma.no."
-                    ) % {"email": email, "customer": account.customer.name},
+                    )
+                    % {"email": email, "customer": account.customer.name},
                 )
             user = existing
             if user.has_usable_password():
@@ -436,16 +499,25 @@ def legacy_account_submit_move(
         account.submitted_at = now
         account.save(update_fields=["user", "state", "submitted_at", "updated_at"])
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.SUBMITTED, at=now,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.SUBMITTED,
+            at=now,
             actor_label=account.username,
             detail=_("E-post %(email)s (%(outcome)s)") % {"email": email, "outcome": outcome},
         )
         _activation_enqueue(
-            user, account, key=f"migration-activation:{account.pk}:{int(now.timestamp())}",
+            user,
+            account,
+            key=f"migration-activation:{account.pk}:{int(now.timestamp())}",
             existing_user=outcome == "confirm_existing",
         )
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.ACTIVATION_SENT, at=now, detail=email,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.ACTIVATION_SENT,
+            at=now,
+            detail=email,
         )
         return SubmitResult(account, user, outcome)
 
@@ -475,7 +547,11 @@ def legacy_account_activate(*, user, now=None) -> list[LegacyAccount]:
         account.legacy_access = False
         account.save(update_fields=["state", "activated_at", "legacy_access", "updated_at"])
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.ACTIVATED, actor=user, at=now,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.ACTIVATED,
+            actor=user,
+            at=now,
             detail=_("Ny bruker %(email)s; tilgang til dagens nettbutikk stengt") % {"email": user.email},
         )
         activated.append(account)
@@ -494,18 +570,26 @@ def activation_request(*, email: str) -> None:
         return
     with transaction.atomic():
         account = (
-            LegacyAccount.objects.select_for_update(of=("self",)).filter(user=user, state=State.SUBMITTED)
-            .select_related("customer").order_by("pk").first()
+            LegacyAccount.objects.select_for_update(of=("self",))
+            .filter(user=user, state=State.SUBMITTED)
+            .select_related("customer")
+            .order_by("pk")
+            .first()
         )
         if account is None:
             return
         _activation_enqueue(
-            user, account, key=f"migration-activation-request:{user.pk}:{uuid.uuid4().hex}",
+            user,
+            account,
+            key=f"migration-activation-request:{user.pk}:{uuid.uuid4().hex}",
             existing_user=user.has_usable_password(),
         )
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.ACTIVATION_SENT,
-            actor_label=user.email, detail=_("Ny aktiveringslenke bestilt («Aktiver»)"),
+            customer=account.customer,
+            account=account,
+            kind=EventKind.ACTIVATION_SENT,
+            actor_label=user.email,
+            detail=_("Ny aktiveringslenke bestilt («Aktiver»)"),
         )
 
 
@@ -518,17 +602,28 @@ def legacy_account_reactivate(*, account: LegacyAccount, actor, reason: str) -> 
     if not reason:
         raise MoveError("reason", _("Skriv en begrunnelse."))
     with transaction.atomic():
-        account = LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer").get(pk=account.pk)
+        account = (
+            LegacyAccount.objects.select_for_update(of=("self",))
+            .select_related("customer")
+            .get(pk=account.pk)
+        )
         if account.legacy_access and account.state != State.ACTIVATED:
-            raise MoveError("not_closed", _("%(username)s har allerede tilgang til dagens nettbutikk.")
-                            % {"username": account.username})
+            raise MoveError(
+                "not_closed",
+                _("%(username)s har allerede tilgang til dagens nettbutikk.")
+                % {"username": account.username},
+            )
         account.legacy_access = True
         account.is_active = True
         if account.state == State.ACTIVATED:
             account.state = State.REACTIVATED
         account.save(update_fields=["legacy_access", "is_active", "state", "updated_at"])
         migration_event_record(
-            customer=account.customer, account=account, kind=EventKind.REACTIVATED, actor=actor, detail=reason,
+            customer=account.customer,
+            account=account,
+            kind=EventKind.REACTIVATED,
+            actor=actor,
+            detail=reason,
         )
 
 
@@ -548,16 +643,21 @@ def reminders_send(*, now=None) -> int:
     candidates = list(
         LegacyAccount.objects.not_moved()
         .exclude(email="")
-        .filter(customer__move__flagged_at__isnull=False, customer__move__deadline__gte=today,
-                customer__move__deadline__lte=horizon)
+        .filter(
+            customer__move__flagged_at__isnull=False,
+            customer__move__deadline__gte=today,
+            customer__move__deadline__lte=horizon,
+        )
         .values_list("pk", flat=True)
     )
     sent = 0
     for pk in candidates:
         with transaction.atomic():
             account = (
-                LegacyAccount.objects.select_for_update(of=("self",)).select_related("customer__branch", "customer__move")
-                .filter(pk=pk).first()
+                LegacyAccount.objects.select_for_update(of=("self",))
+                .select_related("customer__branch", "customer__move")
+                .filter(pk=pk)
+                .first()
             )
             if account is None or account.state not in (State.INVITED, State.POSTPONED) or not account.email:
                 continue
@@ -587,7 +687,10 @@ def reminders_send(*, now=None) -> int:
                 },
             )
             migration_event_record(
-                customer=account.customer, account=account, kind=EventKind.REMINDED, at=now,
+                customer=account.customer,
+                account=account,
+                kind=EventKind.REMINDED,
+                at=now,
                 detail=_("%(days)s dager før fristen") % {"days": threshold},
             )
             sent += 1

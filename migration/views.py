@@ -50,7 +50,11 @@ def _legacy_account(request) -> LegacyAccount | None:
     data = request.session.get(LEGACY_SESSION_KEY)
     if not isinstance(data, dict):
         return None
-    account = LegacyAccount.objects.filter(pk=data.get("id"), is_active=True).select_related("customer__branch").first()
+    account = (
+        LegacyAccount.objects.filter(pk=data.get("id"), is_active=True)
+        .select_related("customer__branch")
+        .first()
+    )
     if account is None:
         request.session.pop(LEGACY_SESSION_KEY, None)
     return account
@@ -84,8 +88,13 @@ def gate(request):
             if account is not None:
                 _legacy_login(request, account, "login")
                 return _after_login(request, account)
-            form.add_error(None, _("Feil brukernavn eller passord. Husk at det er brukernavnet fra dagens nettbutikk, "
-                                   "ikke e-postadressen."))
+            form.add_error(
+                None,
+                _(
+                    "Feil brukernavn eller passord. Husk at det er brukernavnet fra dagens nettbutikk, "
+                    "ikke e-postadressen."
+                ),
+            )
     return render(request, "migration/gate.html", {"form": form})
 
 
@@ -151,7 +160,9 @@ def handoff(request):
     )
     account = LegacyAccount.objects.by_username(username).filter(is_active=True).first() if valid else None
     if account is None:
-        messages.error(request, _("Lenken fra dagens nettbutikk er utløpt eller ugyldig. Logg inn her i stedet."))
+        messages.error(
+            request, _("Lenken fra dagens nettbutikk er utløpt eller ugyldig. Logg inn her i stedet.")
+        )
         return redirect("migration:gate")
     _legacy_login(request, account, "handoff")
     return _after_login(request, account)
@@ -185,24 +196,31 @@ def legacy_home(request):
     if move is None or not move.is_flagged:
         return render(request, "migration/not_ready.html", {**context, "form": InterestForm()})
     past_deadline = move.is_past_deadline()
-    form = MoveForm(request.POST or None, initial={"name": account.name, "email": account.email,
-                                                    "phone": account.phone})
+    form = MoveForm(
+        request.POST or None, initial={"name": account.name, "email": account.email, "phone": account.phone}
+    )
     if request.method == "POST":
         if rate_limit_exceeded(request, "move_form", key=account.username):
             return too_many_requests(request)
         if form.is_valid():
             try:
                 result = services.legacy_account_submit_move(
-                    account=account, name=form.cleaned_data["name"], email=form.cleaned_data["email"],
+                    account=account,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
                     phone=form.cleaned_data["phone"],
                 )
             except services.MoveError as exc:
                 form.add_error("email" if exc.code == "email_taken" else None, exc.message)
             else:
                 if result.outcome == "already":
-                    messages.info(request, _("Du har allerede sendt flytteskjemaet. Vi har ikke sendt noe på nytt."))
+                    messages.info(
+                        request, _("Du har allerede sendt flytteskjemaet. Vi har ikke sendt noe på nytt.")
+                    )
                 return redirect("migration:legacy_home")
-    return render(request, "migration/move_form.html", {**context, "form": form, "past_deadline": past_deadline})
+    return render(
+        request, "migration/move_form.html", {**context, "form": form, "past_deadline": past_deadline}
+    )
 
 
 @require_POST
@@ -230,8 +248,11 @@ def interest(request):
     form = InterestForm(request.POST)
     if form.is_valid():
         services.move_interest_create(account=account, message=form.cleaned_data["message"])
-        messages.success(request, _("Takk! Avdelingen %(branch)s har fått beskjed om at dere vil flytte.")
-                         % {"branch": account.customer.branch.name})
+        messages.success(
+            request,
+            _("Takk! Avdelingen %(branch)s har fått beskjed om at dere vil flytte.")
+            % {"branch": account.customer.branch.name},
+        )
     return redirect("migration:legacy_home")
 
 
@@ -265,8 +286,12 @@ def activate(request, token):
     if request.method == "POST":
         with transaction.atomic():
             try:
-                locked = read_token(token, "activation", max_age=_activation_max_age(),
-                                    queryset=User.objects.select_for_update())
+                locked = read_token(
+                    token,
+                    "activation",
+                    max_age=_activation_max_age(),
+                    queryset=User.objects.select_for_update(),
+                )
             except TokenError as exc:
                 return render(request, "migration/activate_invalid.html", {"reason": exc.reason}, status=400)
             if not existing:
@@ -281,8 +306,11 @@ def activate(request, token):
         login(request, locked, backend="django.contrib.auth.backends.ModelBackend")
         request.session[CUSTOMER_SESSION_KEY] = accounts[0].customer_id
         request.session.pop(LEGACY_SESSION_KEY, None)
-        messages.success(request, _("Velkommen til den nye nettbutikken! Fra nå logger du inn med %(email)s.")
-                         % {"email": locked.email})
+        messages.success(
+            request,
+            _("Velkommen til den nye nettbutikken! Fra nå logger du inn med %(email)s.")
+            % {"email": locked.email},
+        )
         return redirect(settings.LOGIN_REDIRECT_URL)
     return render(request, "migration/activate.html", {"form": form, "user_obj": user, "existing": existing})
 
@@ -296,5 +324,7 @@ def activate_request(request):
             return too_many_requests(request)
         if form.is_valid():
             services.activation_request(email=form.cleaned_data["email"])
-            return render(request, "migration/activate_request_done.html", {"email": form.cleaned_data["email"]})
+            return render(
+                request, "migration/activate_request_done.html", {"email": form.cleaned_data["email"]}
+            )
     return render(request, "migration/activate_request.html", {"form": form})

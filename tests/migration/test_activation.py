@@ -69,7 +69,9 @@ def test_activation_link_expires(client, submitted, settings):
 
 @pytest.mark.parametrize("password", ["kort", "password1234", "ny@firma.example"])
 def test_weak_passwords_are_refused_with_a_message(client, submitted, password):
-    response = client.post(activation_path(submitted.user), {"new_password1": password, "new_password2": password})
+    response = client.post(
+        activation_path(submitted.user), {"new_password1": password, "new_password2": password}
+    )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     submitted.account.refresh_from_db()
@@ -92,10 +94,15 @@ def test_aktiver_sends_a_fresh_link_only_to_a_waiting_user_with_one_answer(
     with django_capture_on_commit_callbacks(execute=True):
         unknown = client.post("/flytt/aktiver/", {"email": "ukjent@firma.example"})
     assert known.status_code == unknown.status_code == 200
-    assert "venter på aktivering" in known.content.decode() and "venter på aktivering" in unknown.content.decode()
+    assert (
+        "venter på aktivering" in known.content.decode()
+        and "venter på aktivering" in unknown.content.decode()
+    )
     assert [m.to for m in mailoutbox] == [["ny@firma.example"]]
     link = path_of(next(line for line in mailoutbox[0].body.split() if "/flytt/aktiver/" in line))
-    assert client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}).status_code == 302
+    assert (
+        client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}).status_code == 302
+    )
 
 
 def test_aktiver_is_rate_limited(client, submitted):
@@ -105,7 +112,9 @@ def test_aktiver_is_rate_limited(client, submitted):
 
 
 def test_aktiver_for_an_activated_user_sends_nothing(client, submitted, mailoutbox):
-    client.post(activation_path(submitted.user), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(
+        activation_path(submitted.user), {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     before = OutboundEmail.objects.count()
     client.post("/flytt/aktiver/", {"email": "ny@firma.example"})
     assert OutboundEmail.objects.count() == before

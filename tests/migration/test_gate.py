@@ -1,6 +1,6 @@
 import hashlib
-import re
 import hmac
+import re
 import time
 from datetime import timedelta
 
@@ -90,7 +90,9 @@ def test_already_moved_user_is_told_to_use_the_new_shop(client, legacy_account, 
     html = client.get(response["Location"]).content.decode()
     assert "Du har flyttet til den nye nettbutikken" in html
     assert "ny@firma.example" in html
-    assert "Du er logget inn i dagens nettbutikk" not in client.get("/flytt/dagens-nettbutikk/").content.decode()
+    assert (
+        "Du er logget inn i dagens nettbutikk" not in client.get("/flytt/dagens-nettbutikk/").content.decode()
+    )
 
 
 def test_legacy_forgot_password_by_username_emails_the_address_on_file(
@@ -100,6 +102,7 @@ def test_legacy_forgot_password_by_username_emails_the_address_on_file(
         known = client.post("/flytt/glemt-passord/", {"username": legacy_account.username})
     with django_capture_on_commit_callbacks(execute=True):
         unknown = client.post("/flytt/glemt-passord/", {"username": "finnesikke"})
+
     def strip(response):
         main = re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
         return main.replace(legacy_account.username, "X").replace("finnesikke", "X")
@@ -116,8 +119,10 @@ def test_legacy_forgot_password_by_username_emails_the_address_on_file(
 
 
 def test_legacy_forgot_password_is_rate_limited(client, legacy_account):
-    statuses = [client.post("/flytt/glemt-passord/", {"username": legacy_account.username}).status_code
-                for _ in range(5)]
+    statuses = [
+        client.post("/flytt/glemt-passord/", {"username": legacy_account.username}).status_code
+        for _ in range(5)
+    ]
     assert statuses[-1] == 429
     assert OutboundEmail.objects.filter(kind="migration_legacy_reset").count() == 3
 
@@ -147,7 +152,9 @@ def test_signed_handoff_logs_the_legacy_user_in_once(client, legacy_account):
 @pytest.mark.parametrize("case", ["old", "bad-signature"])
 def test_expired_or_forged_handoff_is_refused(client, legacy_account, case):
     ts = int(time.time()) - (301 if case == "old" else 0)
-    url = _handoff_url(legacy_account.username, ts, "annen" if case == "bad-signature" else "delt-hemmelighet")
+    url = _handoff_url(
+        legacy_account.username, ts, "annen" if case == "bad-signature" else "delt-hemmelighet"
+    )
     assert client.get(url)["Location"] == "/flytt/"
     assert client.get("/flytt/konto/")["Location"] == "/flytt/"
 

@@ -24,17 +24,27 @@ def write(tmp_path, name, text, encoding="utf-8"):
 @pytest.fixture
 def files(tmp_path, db):
     Branch.objects.create(code="OSL", name="Oslo")
-    customers = write(tmp_path, "customers.csv", CUSTOMERS_HEADER + (
-        "30001;Lysverket AS;OSL;911111111;post@lysverket.example;22 11 11 11\n"
-        "30002;Kraftlinje AS;BGO;922222222;;\n"
-    ))
+    customers = write(
+        tmp_path,
+        "customers.csv",
+        CUSTOMERS_HEADER
+        + (
+            "30001;Lysverket AS;OSL;911111111;post@lysverket.example;22 11 11 11\n"
+            "30002;Kraftlinje AS;BGO;922222222;;\n"
+        ),
+    )
     bc = bcrypt.hashpw(b"hemmelig", bcrypt.gensalt(rounds=4)).decode()
-    accounts = write(tmp_path, "accounts.csv", ACCOUNTS_HEADER + (
-        f"lysverket;30001;Åse Lys;ase@lysverket.example;900 00 001;{sha1_hash('hemmelig')};1;1\n"
-        f"lysverket2;30001;Bjørn Lys;bjorn@lysverket.example;;{bc};0;1\n"
-        "kraft;30002;Kari Kraft;;;;1;1\n"
-        "stengt;30002;Stengt Bruker;stengt@kraft.example;;;0;0\n"
-    ))
+    accounts = write(
+        tmp_path,
+        "accounts.csv",
+        ACCOUNTS_HEADER
+        + (
+            f"lysverket;30001;Åse Lys;ase@lysverket.example;900 00 001;{sha1_hash('hemmelig')};1;1\n"
+            f"lysverket2;30001;Bjørn Lys;bjorn@lysverket.example;;{bc};0;1\n"
+            "kraft;30002;Kari Kraft;;;;1;1\n"
+            "stengt;30002;Stengt Bruker;stengt@kraft.example;;;0;0\n"
+        ),
+    )
     return customers, accounts
 
 
@@ -77,9 +87,15 @@ def test_reimport_changes_nothing(files):
 def test_reimport_updates_changed_rows(files, tmp_path):
     customers, accounts = files
     run(customers, accounts)
-    changed = write(tmp_path, "accounts2.csv", ACCOUNTS_HEADER + (
-        f"lysverket;30001;Åse Lys-Hansen;ase@lysverket.example;900 00 001;{sha1_hash('nytt', salt='x')};1;1\n"
-    ))
+    changed = write(
+        tmp_path,
+        "accounts2.csv",
+        ACCOUNTS_HEADER
+        + (
+            "lysverket;30001;Åse Lys-Hansen;ase@lysverket.example;900 00 001;"
+            f"{sha1_hash('nytt', salt='x')};1;1\n"
+        ),
+    )
     run(customers, changed)
     account = LegacyAccount.objects.get(username="lysverket")
     assert account.name == "Åse Lys-Hansen"
@@ -97,17 +113,20 @@ def test_dry_run_changes_nothing(files):
 
 def test_bad_rows_are_reported_with_file_line_and_reason_and_good_rows_load(files, tmp_path):
     customers, _ = files
-    bad = ACCOUNTS_HEADER.encode() + (
-        f"ok1;30001;God Rad;ok1@firma.example;;{sha1_hash('x')};0;1\n"
-        "kort;30001;Mangler felt\n"
-        "ukjent;99999;Ukjent Kunde;u@firma.example;;;0;1\n"
-        "ok1;30001;Duplikat;dup@firma.example;;;0;1\n"
-        "OK1;30001;Duplikat stor bokstav;dup2@firma.example;;;0;1\n"
-        "epost;30001;Feil Epost;ikke-en-epost;;;0;1\n"
-        "flagg;30001;Feil Flagg;f@firma.example;;;ja;1\n"
-    ).encode() + "latin;30001;Søren Latin;s@firma.example;;;0;1\n".encode("latin-1") + (
-        "ok2;30001;God Rad 2;ok2@firma.example;;;0;1\n"
-    ).encode()
+    bad = (
+        ACCOUNTS_HEADER.encode()
+        + (
+            f"ok1;30001;God Rad;ok1@firma.example;;{sha1_hash('x')};0;1\n"
+            "kort;30001;Mangler felt\n"
+            "ukjent;99999;Ukjent Kunde;u@firma.example;;;0;1\n"
+            "ok1;30001;Duplikat;dup@firma.example;;;0;1\n"
+            "OK1;30001;Duplikat stor bokstav;dup2@firma.example;;;0;1\n"
+            "epost;30001;Feil Epost;ikke-en-epost;;;0;1\n"
+            "flagg;30001;Feil Flagg;f@firma.example;;;ja;1\n"
+        ).encode()
+        + "latin;30001;Søren Latin;s@firma.example;;;0;1\n".encode("latin-1")
+        + (b"ok2;30001;God Rad 2;ok2@firma.example;;;0;1\n")
+    )
     accounts = write(tmp_path, "bad.csv", bad)
     out, err = run(customers, accounts)
     assert set(LegacyAccount.objects.values_list("username", flat=True)) == {"ok1", "ok2"}
@@ -130,7 +149,9 @@ def test_missing_header_columns_reject_the_file(files, tmp_path):
 
 def test_unknown_hash_format_imports_without_password_with_a_warning(files, tmp_path):
     customers, _ = files
-    accounts = write(tmp_path, "acc.csv", ACCOUNTS_HEADER + "rar;30001;Rar Hash;r@firma.example;;crypt$$xyz;0;1\n")
+    accounts = write(
+        tmp_path, "acc.csv", ACCOUNTS_HEADER + "rar;30001;Rar Hash;r@firma.example;;crypt$$xyz;0;1\n"
+    )
     out, _err = run(customers, accounts)
     assert "ADVARSEL: rar: ukjent passordformat" in out
     assert LegacyAccount.objects.get(username="rar").password == ""

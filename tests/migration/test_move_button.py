@@ -20,7 +20,7 @@ def test_move_button_invites_every_legacy_user_with_email(
 ):
     main = make_legacy_account(username="hovedbruker", is_main_user=True)
     other = make_legacy_account(username="kollega")
-    no_email = make_legacy_account(username="lageret", email="")
+    make_legacy_account(username="lageret", email="")
     shut_out = make_legacy_account(username="sluttet", is_active=False)
     with django_capture_on_commit_callbacks(execute=True):
         result = customer_flag_for_move(customer=customer, deadline=default_deadline(), actor=staff_user)
@@ -70,7 +70,9 @@ def test_deadline_outside_14_to_28_days_is_refused(customer, days):
     assert not CustomerMove.objects.flagged().exists()
 
 
-def test_resend_invitation_sends_one_more(customer, legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks):
+def test_resend_invitation_sends_one_more(
+    customer, legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks
+):
     from migration.services import legacy_account_resend_invitation
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -96,8 +98,11 @@ def test_admin_action_shows_deadline_page_then_flags_selected_customers(
     html = page.content.decode()
     assert "Frist for å flytte" in html and default_deadline(21).isoformat() in html
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post("/admin/accounts/customer/",
-                           {**data, "apply": "1", "deadline": default_deadline(21).isoformat()}, follow=True)
+        done = client.post(
+            "/admin/accounts/customer/",
+            {**data, "apply": "1", "deadline": default_deadline(21).isoformat()},
+            follow=True,
+        )
     assert "2 kunder flyttet, 1 invitasjoner sendes" in done.content.decode()
     assert "Uten e-post" in done.content.decode()
     assert CustomerMove.objects.flagged().count() == 2
@@ -106,8 +111,10 @@ def test_admin_action_shows_deadline_page_then_flags_selected_customers(
 
 def test_admin_deadline_out_of_range_is_refused_with_a_message(client, staff_user, customer):
     client.force_login(staff_user)
-    response = client.post(f"/admin/accounts/customer/{customer.pk}/flytt/",
-                           {"apply": "1", "deadline": default_deadline(40).isoformat()})
+    response = client.post(
+        f"/admin/accounts/customer/{customer.pk}/flytt/",
+        {"apply": "1", "deadline": default_deadline(40).isoformat()},
+    )
     assert response.status_code == 200
     assert "Velg en frist mellom" in response.content.decode()
     assert not CustomerMove.objects.flagged().exists()
@@ -122,8 +129,10 @@ def test_customer_page_has_move_button_status_and_accounts_without_email(
     assert "Flytt til ny nettbutikk" in html
     assert f"/admin/accounts/customer/{customer.pk}/flytt/" in html
     assert "utenepost" in html and "Mangler e-post" in html
-    response = client.post(f"/admin/accounts/customer/{customer.pk}/flytt/",
-                           {"apply": "1", "deadline": default_deadline().isoformat()})
+    response = client.post(
+        f"/admin/accounts/customer/{customer.pk}/flytt/",
+        {"apply": "1", "deadline": default_deadline().isoformat()},
+    )
     assert response.status_code == 302
     html = client.get(f"/admin/accounts/customer/{customer.pk}/change/").content.decode()
     assert "Frist: <strong>" in html

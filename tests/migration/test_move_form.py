@@ -17,8 +17,9 @@ def activation_path(email_row):
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
-def test_move_form_creates_a_pending_administrator_for_the_main_user(client, legacy_account, flag, mailoutbox,
-                                                                     django_capture_on_commit_callbacks):
+def test_move_form_creates_a_pending_administrator_for_the_main_user(
+    client, legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks
+):
     flag(legacy_account.customer)
     with django_capture_on_commit_callbacks(execute=True):
         response = submit(client, legacy_account, email="Ny.Adresse@Firma.example", phone="411 22 333")
@@ -92,7 +93,8 @@ def test_two_legacy_accounts_with_the_same_email_share_one_user(client, customer
     submit(client, second)
     user = User.objects.get(email="felles@firma.example")
     assert set(Membership.objects.filter(user=user).values_list("customer__number", "role")) == {
-        (customer.number, Role.BUYER), (other_customer.number, Role.ADMINISTRATOR)
+        (customer.number, Role.BUYER),
+        (other_customer.number, Role.ADMINISTRATOR),
     }
     first.refresh_from_db()
     second.refresh_from_db()
@@ -114,8 +116,9 @@ def test_two_legacy_accounts_of_one_customer_with_the_same_email_on_file(client,
 def test_back_button_resubmit_does_nothing_twice(client, legacy_account, flag):
     flag(legacy_account.customer)
     submit(client, legacy_account)
-    response = client.post("/flytt/konto/", {"name": "X", "email": "annen@firma.example", "phone": ""},
-                           follow=True)
+    response = client.post(
+        "/flytt/konto/", {"name": "X", "email": "annen@firma.example", "phone": ""}, follow=True
+    )
     assert response.status_code == 200
     assert User.objects.count() == 1 and not User.objects.filter(email="annen@firma.example").exists()
     assert OutboundEmail.objects.filter(kind="migration_activation").count() == 1

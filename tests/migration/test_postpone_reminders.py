@@ -15,7 +15,9 @@ def at(day, hour=9):
     return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
-def test_utsett_records_the_postponement_and_continues_to_the_old_shop(client, legacy_account, flag, settings):
+def test_utsett_records_the_postponement_and_continues_to_the_old_shop(
+    client, legacy_account, flag, settings
+):
     flag(legacy_account.customer)
     legacy_login(client, legacy_account.username)
     response = client.post("/flytt/utsett/")
@@ -61,7 +63,9 @@ def test_postponed_users_are_reminded_too(client, legacy_account, flag):
     assert reminders_send(now=at(deadline - timedelta(days=7))) == 1
 
 
-def test_reminder_task_run_twice_sends_once(legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks):
+def test_reminder_task_run_twice_sends_once(
+    legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks
+):
     flag(legacy_account.customer, days=14)
     mailoutbox.clear()
     deadline = legacy_account.customer.move.deadline

@@ -1,5 +1,6 @@
 """A one-line progress bar for long management commands."""
 
+
 def progress_bar(stream, label: str):
     """A callback(done, total) that redraws `label [#####     ] done/total` on one line."""
 
@@ -11,4 +12,3 @@ def progress_bar(stream, label: str):
         stream.flush()
 
     return draw if stream is not None else None
-

@@ -1,7 +1,7 @@
 """Press the move button for a wave of customers, same rules as the admin action.
 
-    manage.py flag_customers --branch OSL --deadline 2026-12-14
-    manage.py flag_customers 10001 10002 --days 21
+manage.py flag_customers --branch OSL --deadline 2026-12-14
+manage.py flag_customers 10001 10002 --days 21
 """
 
 from datetime import date, timedelta
@@ -60,7 +60,9 @@ class Command(BaseCommand):
                     f"{len(result.without_email)} uten e-post"
                 )
             else:
-                self.stdout.write(f"{customer.number} {customer.name}: allerede flyttet (frist {result.deadline})")
+                self.stdout.write(
+                    f"{customer.number} {customer.name}: allerede flyttet (frist {result.deadline})"
+                )
             for account in result.without_email:
                 self.stdout.write(f"  uten e-post: {account.username} ({account.name})")
         self.stdout.write(self.style.SUCCESS(f"{flagged} kunder flyttet."))

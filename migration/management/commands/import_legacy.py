@@ -22,22 +22,49 @@ class Command(BaseCommand):
         parser.add_argument("customers_csv")
         parser.add_argument("accounts_csv")
         parser.add_argument("--dry-run", action="store_true", help="Vis hva som ville skjedd, uten å lagre.")
-        parser.add_argument("--wrap-in-background", action="store_true",
-                            help="Krypter svake passord-hasher i Celery i stedet for nå.")
-        parser.add_argument("--recheck-hashes", action="store_true",
-                            help="Kontroller hver passord-hash mot den lagrede (tregt: ~20 ms per rad).")
-        parser.add_argument("--skip-wrap", action="store_true",
-                            help="Bare last radene; kjør manage.py wrap_legacy_hashes senere.")
-        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
-                            help="Antall prosesser for krypteringen (standard: antall CPU-er).")
+        parser.add_argument(
+            "--wrap-in-background",
+            action="store_true",
+            help="Krypter svake passord-hasher i Celery i stedet for nå.",
+        )
+        parser.add_argument(
+            "--recheck-hashes",
+            action="store_true",
+            help="Kontroller hver passord-hash mot den lagrede (tregt: ~20 ms per rad).",
+        )
+        parser.add_argument(
+            "--skip-wrap",
+            action="store_true",
+            help="Bare last radene; kjør manage.py wrap_legacy_hashes senere.",
+        )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Antall prosesser for krypteringen (standard: antall CPU-er).",
+        )
 
-    def handle(self, *args, customers_csv, accounts_csv, dry_run, wrap_in_background, skip_wrap, recheck_hashes, jobs, **options):
+    def handle(
+        self,
+        *args,
+        customers_csv,
+        accounts_csv,
+        dry_run,
+        wrap_in_background,
+        skip_wrap,
+        recheck_hashes,
+        jobs,
+        **options,
+    ):
         for path in (customers_csv, accounts_csv):
             if not os.path.isfile(path):
                 raise CommandError(f"Finner ikke filen {path}")
         verbose = options["verbosity"] >= 1
         report = legacy_import(
-            customers_path=customers_csv, accounts_path=accounts_csv, dry_run=dry_run, recheck_hashes=recheck_hashes,
+            customers_path=customers_csv,
+            accounts_path=accounts_csv,
+            dry_run=dry_run,
+            recheck_hashes=recheck_hashes,
             progress=progress_bar(self.stdout, "Brukere") if verbose else None,
         )
         for problem in report.problems:
@@ -55,5 +82,7 @@ class Command(BaseCommand):
             wrap_legacy_hashes.delay()
             self.stdout.write(f"{report.hashes_pending} passord krypteres i bakgrunnen (Celery).")
             return
-        wrapped = legacy_hashes_wrap(jobs=max(1, jobs), progress=progress_bar(self.stdout, "Passord") if verbose else None)
+        wrapped = legacy_hashes_wrap(
+            jobs=max(1, jobs), progress=progress_bar(self.stdout, "Passord") if verbose else None
+        )
         self.stdout.write(self.style.SUCCESS(f"{wrapped} passord kryptert med argon2."))

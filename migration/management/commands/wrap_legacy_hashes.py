@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, jobs, limit, **options):
         wrapped = legacy_hashes_wrap(
-            jobs=max(1, jobs), limit=limit,
+            jobs=max(1, jobs),
+            limit=limit,
             progress=progress_bar(self.stdout, "Passord") if options["verbosity"] >= 1 else None,
         )
         self.stdout.write(self.style.SUCCESS(f"{wrapped} passord kryptert med argon2."))
