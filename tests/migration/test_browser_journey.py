@@ -65,6 +65,8 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
     page.select_option("select[name=action]", "flag_for_move")
     page.click("button[name=index]")
     page.get_by_text("Frist for å flytte").wait_for()
+    assert_accessible(page, label="admin move deadline page")
+    screenshot(page, "migration-admin-deadline")
     page.click("input[type=submit][value='Flytt til ny nettbutikk']")
     page.get_by_text("1 kunder flyttet, 1 invitasjoner sendes").wait_for()
 
@@ -133,3 +135,8 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
     # The dashboard shows the activation.
     page.goto("/admin/migration/legacyaccount/dashboard/")
     assert page.locator("svg rect").count() == 30
+    assert_accessible(page, label="dashboard")
+    screenshot(page, "migration-admin-dashboard")
+    page.goto("/admin/accounts/customer/")
+    page.get_by_role("link", name="40001").click()
+    screenshot(page, "migration-admin-customer")

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,6 +76,8 @@ def test_dashboard_counts_per_branch_and_overall(client, staff_user, flag, djang
     with django_assert_max_num_queries(12):
         html = client.get("/admin/migration/legacyaccount/dashboard/").content.decode()
     assert "<svg" in html and "Aktiveringer per dag" in html and "Oslo" in html
+    # SVG coordinates must not be localised ("36,5" is no number in SVG).
+    assert not re.search(r'(x|y|width|height)="[0-9]+,[0-9]', html)
 
 
 def test_dashboard_chart_covers_30_days(db):
