@@ -118,3 +118,55 @@ def test_aktiver_for_an_activated_user_sends_nothing(client, submitted, mailoutb
     before = OutboundEmail.objects.count()
     client.post("/flytt/aktiver/", {"email": "ny@firma.example"})
     assert OutboundEmail.objects.count() == before
+
+
+def test_activation_and_invitation_emails_have_html_and_text(
+    submitted, mailoutbox, django_capture_on_commit_callbacks
+):
+    from core.email import email_render
+
+    for row in OutboundEmail.objects.all():
+        message = email_render(row)
+        assert message.alternatives and "<html" in message.alternatives[0][0]
+        assert "{{" not in message.body and "{%" not in message.body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_activation_with_one_link_succeeds_once(customer):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    from migration.services import customer_flag_for_move
+
+    from .conftest import LegacyAccountFactory, default_deadline
+
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL row locks")
+    account = LegacyAccountFactory(customer=customer)
+    customer_flag_for_move(customer=customer, deadline=default_deadline())
+    result = legacy_account_submit_move(account=account, name="N", email="samtidig@firma.example")
+    path = activation_path(result.user)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def activate(password):
+        try:
+            barrier.wait()
+            statuses.append(
+                Client().post(path, {"new_password1": password, "new_password2": password}).status_code
+            )
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=activate, args=(p,)) for p in (NEW_PASSWORD, "en annen lang setning 99")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [302, 400]
+    assert MigrationEvent.objects.filter(kind=EventKind.ACTIVATED).count() == 1

@@ -178,3 +178,21 @@ def test_import_with_a_second_identical_sha1_row_keeps_hash_per_account(files, t
     accounts = write(tmp_path, "acc.csv", ACCOUNTS_HEADER + f"a1;30001;A;a@f.example;;{digest[:32]};0;1\n")
     run(customers, accounts)
     assert LegacyAccount.objects.get(username="a1").password.startswith("legacy_unsalted_md5_argon2$")
+
+
+def test_import_branches_upserts_by_code(tmp_path, db):
+    from io import StringIO
+
+    path = write(
+        tmp_path,
+        "branches.csv",
+        "code;name;email;phone;street;postal_code;city\n"
+        "TRD;Trondheim;trd@grossist.example;73 00 00 00;Tungasletta 8;7047;Trondheim\n"
+        ";Uten kode;;;;;\n",
+    )
+    err = StringIO()
+    call_command("import_branches", str(path), stdout=StringIO(), stderr=err)
+    call_command("import_branches", str(path), stdout=StringIO(), stderr=StringIO())
+    assert Branch.objects.get(code="TRD").email == "trd@grossist.example"
+    assert Branch.objects.filter(code="TRD").count() == 1
+    assert "branches.csv:3: FEIL" in err.getvalue()
