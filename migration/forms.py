@@ -76,7 +76,7 @@ class MoveForm(forms.Form):
 
 class InterestForm(forms.Form):
     message = forms.CharField(
-        label=_("Melding til avdelingen (valgfritt)"),
+        label=_("Melding til avdelingen"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
