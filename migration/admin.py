@@ -66,18 +66,25 @@ class MoveInterestInline(admin.TabularInline):
 class MigrationCustomerAdmin(CustomerAdmin):
     change_form_template = "admin/migration/customer_change_form.html"
     list_display = (*CustomerAdmin.list_display, "move_deadline")
-    list_select_related = ("branch", "move")
+    list_select_related = (
+        (*CustomerAdmin.list_select_related, "move")
+        if isinstance(CustomerAdmin.list_select_related, list | tuple)
+        else ("branch", "move")
+    )
     list_filter = (*CustomerAdmin.list_filter, ("move__flagged_at", admin.EmptyFieldListFilter))
-    actions = ["flag_for_move"]
-    readonly_fields = ("move_status",)
+    actions = [*(CustomerAdmin.actions or []), "flag_for_move"]
+    readonly_fields = (*CustomerAdmin.readonly_fields, "move_status")
     inlines = [*CustomerAdmin.inlines, LegacyAccountInline, MoveInterestInline]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        """accounts' fieldsets, plus a «Flytting» section with the move status on an existing customer."""
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "move_status"]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
         if obj is None:
             return fieldsets
-        fields = [f for f in fieldsets[0][1]["fields"] if f != "move_status"]
-        return [(None, {"fields": fields}), (_("Flytting til ny nettbutikk"), {"fields": ["move_status"]})]
+        return [*fieldsets, (_("Flytting til ny nettbutikk"), {"fields": ["move_status"]})]
 
     @admin.display(description=gettext_lazy("flyttefrist"), ordering="move__deadline")
     def move_deadline(self, obj):

@@ -191,3 +191,19 @@ def test_concurrent_move_presses_invite_once(branch):
     assert not errors
     assert sorted(r.newly_flagged for r in results) == [False, True]
     assert OutboundEmail.objects.filter(kind="migration_invitation").count() == 1
+
+
+def test_invitation_text_is_not_html_escaped(branch, mailoutbox, django_capture_on_commit_callbacks):
+    customer = CustomerFactory(branch=branch, name="Berg & Sønn AS")
+    LegacyAccountFactory(customer=customer, name="Åse O'Neil")
+    with django_capture_on_commit_callbacks(execute=True):
+        customer_flag_for_move(customer=customer, deadline=default_deadline())
+    assert "Berg & Sønn AS" in mailoutbox[0].body and "Åse O'Neil" in mailoutbox[0].body
+    assert "&amp;" not in mailoutbox[0].body
+
+
+def test_customer_add_page_still_works(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get("/admin/accounts/customer/add/")
+    assert response.status_code == 200
+    assert "Flytting til ny nettbutikk" not in response.content.decode()
