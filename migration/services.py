@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -492,7 +492,14 @@ def legacy_account_submit_move(
                 outcome = "linked"
                 _membership_ensure(user, account)
         else:
-            user = User.objects.create_user(email, None, name=name.strip(), phone=phone.strip())
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(email, None, name=name.strip(), phone=phone.strip())
+            except IntegrityError:
+                # Another move form created this email a moment ago; submitting again links to it.
+                raise MoveError(
+                    "retry", _("Noe ble lagret samtidig. Trykk «Flytt meg til ny nettbutikk» igjen.")
+                )
             _membership_ensure(user, account)
         account.user = user
         account.state = State.SUBMITTED
