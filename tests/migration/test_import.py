@@ -196,3 +196,10 @@ def test_import_branches_upserts_by_code(tmp_path, db):
     assert Branch.objects.get(code="TRD").email == "trd@grossist.example"
     assert Branch.objects.filter(code="TRD").count() == 1
     assert "branches.csv:3: FEIL" in err.getvalue()
+
+
+def test_wrap_in_background_runs_the_wrap_step_as_a_celery_task(files, django_capture_on_commit_callbacks):
+    out, _err = run(*files, "--wrap-in-background")
+    assert "krypteres i bakgrunnen" in out
+    assert not PendingLegacyHash.objects.exists()
+    assert LegacyAccount.objects.get(username="lysverket").password.startswith("legacy_sha1_argon2$")
