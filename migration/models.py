@@ -1,1 +1,254 @@
-from django.db import models  # noqa: F401
+"""Legacy accounts, the per-customer move, and the history of every change.
+
+A `LegacyAccount` is a login in the old shop. Staff flag a customer for the move (`CustomerMove`);
+its legacy users then move through the states below. Every state change is a `MigrationEvent`,
+written by the service in `migration.services` that makes the change.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomerMoveQuerySet(models.QuerySet):
+    def flagged(self):
+        return self.filter(flagged_at__isnull=False)
+
+
+class CustomerMove(models.Model):
+    """A customer number's move to the new shop: who pressed the move button, when, and the deadline."""
+
+    customer = models.OneToOneField(
+        "accounts.Customer", verbose_name=_("kunde"), on_delete=models.CASCADE, related_name="move"
+    )
+    flagged_at = models.DateTimeField(_("flyttet fra"), null=True, blank=True)
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("flyttet av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deadline = models.DateField(_("frist"), null=True, blank=True)
+
+    objects = CustomerMoveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("flytting")
+        verbose_name_plural = _("flyttinger")
+
+    def __str__(self):
+        return f"{self.customer} – {self.deadline or '-'}"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.flagged_at is not None
+
+    def deadline_end(self) -> datetime | None:
+        """The last moment of the deadline day, in the shop's time zone."""
+        if self.deadline is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.deadline + timedelta(days=1), time.min)) - timedelta(
+            microseconds=1
+        )
+
+    def is_past_deadline(self, now=None) -> bool:
+        end = self.deadline_end()
+        return end is not None and (now or timezone.now()) > end
+
+
+class State(models.TextChoices):
+    IMPORTED = "imported", _("Importert")
+    INVITED = "invited", _("Invitert")
+    POSTPONED = "postponed", _("Utsatt")
+    SUBMITTED = "submitted", _("Skjema sendt")
+    ACTIVATED = "activated", _("Aktivert")
+    REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
+
+
+class LegacyAccountQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+    def invitable(self):
+        """Accounts that get an invitation when their customer is flagged: active, with an email."""
+        return self.filter(is_active=True).exclude(email="")
+
+    def without_email(self):
+        return self.filter(email="")
+
+    def not_moved(self):
+        """Still to move: invited or postponed (not yet submitted the move form)."""
+        return self.filter(is_active=True, state__in=[State.INVITED, State.POSTPONED])
+
+    def awaiting_activation(self):
+        return self.filter(state=State.SUBMITTED)
+
+    def by_username(self, username: str):
+        return self.filter(username__iexact=(username or "").strip())
+
+
+class LegacyAccount(models.Model):
+    """A login in the old shop, imported from its export."""
+
+    username = models.CharField(_("brukernavn i dagens nettbutikk"), max_length=150, unique=True)
+    customer = models.ForeignKey(
+        "accounts.Customer", verbose_name=_("kunde"), on_delete=models.CASCADE, related_name="legacy_accounts"
+    )
+    name = models.CharField(_("navn"), max_length=150, blank=True)
+    email = models.EmailField(_("e-post i dagens nettbutikk"), blank=True)
+    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    # Wrapped legacy hash (see migration.hashers) or a strong hash; "" = no usable legacy password.
+    password = models.CharField(_("passord (kryptert)"), max_length=400, blank=True)
+    is_main_user = models.BooleanField(_("hovedbruker"), default=False)
+    # From the export: 0 means the old shop had already shut this user out.
+    is_active = models.BooleanField(_("aktiv i dagens nettbutikk"), default=True)
+    # Closed when the user activates in the new shop; re-opened by staff with a reason.
+    legacy_access = models.BooleanField(_("tilgang til dagens nettbutikk"), default=True)
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.IMPORTED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ny bruker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="legacy_accounts",
+    )
+    submitted_at = models.DateTimeField(_("skjema sendt"), null=True, blank=True)
+    activated_at = models.DateTimeField(_("aktivert"), null=True, blank=True)
+    postponed_at = models.DateTimeField(_("utsatt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("importert"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("endret"), auto_now=True)
+
+    objects = LegacyAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bruker i dagens nettbutikk")
+        verbose_name_plural = _("brukere i dagens nettbutikk")
+        ordering = ["customer__number", "username"]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="legacy_username_ci_unique"),
+        ]
+        indexes = [models.Index(fields=["state"]), models.Index(Lower("email"), name="legacy_email_ci")]
+
+    def __str__(self):
+        return f"{self.username} ({self.customer.number})" if self.customer_id else self.username
+
+    @property
+    def has_moved(self) -> bool:
+        return self.state in (State.ACTIVATED, State.REACTIVATED)
+
+
+class PendingLegacyHash(models.Model):
+    """A legacy hash waiting to be wrapped: the import's resumable second step.
+
+    Loading rows is fast; wrapping a weak hash in argon2 is deliberately slow. The import stores the
+    hash here, and `wrap_legacy_hashes` (inline after the import, or in Celery) replaces the row by the
+    wrapped hash on the account. The table is empty once the step has run.
+    """
+
+    account = models.OneToOneField(LegacyAccount, on_delete=models.CASCADE, related_name="pending_hash")
+    legacy_hash = models.CharField(max_length=400)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("passord som venter på kryptering")
+        verbose_name_plural = _("passord som venter på kryptering")
+
+    def __str__(self):
+        return f"pending hash for account {self.account_id}"
+
+
+class EventKind(models.TextChoices):
+    IMPORTED = "imported", _("Importert")
+    UPDATED = "updated", _("Oppdatert ved import")
+    FLAGGED = "flagged", _("Kunden flyttet (flytteknapp)")
+    INVITED = "invited", _("Invitasjon sendt")
+    INVITATION_RESENT = "invitation_resent", _("Invitasjon sendt på nytt")
+    REMINDED = "reminded", _("Påminnelse sendt")
+    LEGACY_LOGIN = "legacy_login", _("Innlogget i dagens nettbutikk")
+    LEGACY_PASSWORD_RESET = "legacy_password_reset", _("Nytt passord i dagens nettbutikk")
+    POSTPONED = "postponed", _("Utsatt")
+    SUBMITTED = "submitted", _("Flytteskjema sendt")
+    ACTIVATION_SENT = "activation_sent", _("Aktiveringslenke sendt")
+    ACTIVATED = "activated", _("Aktivert i ny nettbutikk")
+    REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
+    INTEREST = "interest", _("Meldt interesse")
+
+
+class MigrationEventQuerySet(models.QuerySet):
+    def activations(self):
+        return self.filter(kind=EventKind.ACTIVATED)
+
+
+class MigrationEvent(models.Model):
+    """One change in a legacy account's (or a customer's) move: time, actor, kind and detail."""
+
+    account = models.ForeignKey(
+        LegacyAccount,
+        verbose_name=_("bruker i dagens nettbutikk"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    customer = models.ForeignKey(
+        "accounts.Customer",
+        verbose_name=_("kunde"),
+        on_delete=models.CASCADE,
+        related_name="migration_events",
+    )
+    at = models.DateTimeField(_("tidspunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utført av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("utført av (tekst)"), max_length=200, blank=True)
+    kind = models.CharField(_("hendelse"), max_length=30, choices=EventKind.choices)
+    detail = models.TextField(_("detaljer"), blank=True)
+
+    objects = MigrationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hendelse")
+        verbose_name_plural = _("hendelser")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class MoveInterest(models.Model):
+    """«Meld interesse»: a legacy user of a customer not yet flagged asks to move."""
+
+    customer = models.ForeignKey(
+        "accounts.Customer", verbose_name=_("kunde"), on_delete=models.CASCADE, related_name="move_interests"
+    )
+    account = models.ForeignKey(
+        LegacyAccount,
+        verbose_name=_("bruker i dagens nettbutikk"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="interests",
+    )
+    message = models.TextField(_("melding"), blank=True)
+    created_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("interesse for flytting")
+        verbose_name_plural = _("interesse for flytting")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.customer} {self.created_at:%Y-%m-%d}"

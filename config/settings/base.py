@@ -226,6 +226,28 @@ ACCOUNTS_RATE_LIMITS = {
 # --- Migration from the legacy shop --------------------------------------------------------------
 
 ACTIVATION_TIMEOUT_DAYS = env.int("ACTIVATION_TIMEOUT_DAYS", default=7)
+# The move button's deadline: days ahead staff may choose, and the default.
+MIGRATION_DEADLINE_MIN_DAYS = env.int("MIGRATION_DEADLINE_MIN_DAYS", default=14)
+MIGRATION_DEADLINE_MAX_DAYS = env.int("MIGRATION_DEADLINE_MAX_DAYS", default=28)
+MIGRATION_DEADLINE_DEFAULT_DAYS = env.int("MIGRATION_DEADLINE_DEFAULT_DAYS", default=21)
+# Reminder emails go this many days before the deadline (once each per legacy account).
+MIGRATION_REMINDER_DAYS = [7, 1]
+# The legacy shop's signed hand-off link is valid this long (seconds).
+LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
+# Legacy «Glemt passord?» links stay valid this long (seconds).
+LEGACY_RESET_MAX_AGE = env.int("LEGACY_RESET_MAX_AGE", default=60 * 60 * 24)
+# Rate limits for the gate, its reset, «Aktiver» and «Meld interesse»: (requests, seconds) per IP and key.
+MIGRATION_RATE_LIMITS = {
+    "legacy_login": {"ip": (30, 300), "key": (8, 300)},
+    "legacy_reset": {"ip": (20, 3600), "key": (3, 3600)},
+    "activate_request": {"ip": (20, 3600), "key": (3, 3600)},
+    "interest": {"ip": (10, 3600), "key": (3, 3600)},
+    "move_form": {"ip": (30, 300), "key": (10, 300)},
+}
+CELERY_BEAT_SCHEDULE["migration-reminders"] = {
+    "task": "migration.tasks.send_reminders",
+    "schedule": 60.0 * 60,
+}
 
 # --- Shop ----------------------------------------------------------------------------------------
 
