@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.admin import CustomerAdmin
 from accounts.models import Branch, Customer
+from faq.admin import MoveInterestInline as ContactMoveInterestInline
 
 from . import services
 from .forms import DeadlineForm, ReactivateForm
@@ -74,7 +75,8 @@ class MigrationCustomerAdmin(CustomerAdmin):
     list_filter = (*CustomerAdmin.list_filter, ("move__flagged_at", admin.EmptyFieldListFilter))
     actions = [*(CustomerAdmin.actions or []), "flag_for_move"]
     readonly_fields = (*CustomerAdmin.readonly_fields, "move_status")
-    inlines = [*CustomerAdmin.inlines, LegacyAccountInline, MoveInterestInline]
+    # Interest to move comes from the gate («Meld interesse») and from the contact form.
+    inlines = [*CustomerAdmin.inlines, LegacyAccountInline, MoveInterestInline, ContactMoveInterestInline]
 
     def get_fieldsets(self, request, obj=None):
         """accounts' fieldsets, plus a «Flytting» section with the move status on an existing customer."""

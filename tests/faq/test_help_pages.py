@@ -233,21 +233,7 @@ def test_every_documented_help_link_slug_exists():
 # «Brukere»; migration: the legacy gate and move form; shop: cart, checkout, orders). They are not
 # in this branch's templates yet. TODO(lead): delete this allow-list after merging those branches;
 # the test must then pass on the real templates alone.
-PENDING_LABELS = {
-    "Mistet passord?",
-    "Aktiver",
-    "Lagre endringer",
-    "Legg til bruker",
-    "Logg inn i dagens nettbutikk",
-    "Glemt passord?",
-    "Meld interesse",
-    "Flytt meg til ny nettbutikk",
-    "Utsett",
-    "Til kassen",
-    "Send bestilling",
-    "Bestill på nytt",
-    "Deres referanse",
-}
+PENDING_LABELS: set[str] = set()  # every label the answers name exists in the UI now
 
 # The FAQ content itself must not count as "the UI": its own migration and the tests are excluded.
 EXCLUDED = ("faq/migrations/", "tests/", ".venv/", "node_modules/", "staticfiles/", "locale/")

@@ -29,10 +29,12 @@ def shoot(page, name):
 
 
 def admin_login(page):
-    page.goto("/admin/login/")
-    page.fill("#id_username", "ansatt@grossist.example")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    """Staff log in to admin through the shop's login page (allauth guards the admin login)."""
+    page.goto("/admin/")
+    page.fill("input[name=login]", "ansatt@grossist.example")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url("**/admin/")
 
 
 @pytest.mark.browser
