@@ -26,6 +26,8 @@ def test_help_from_footer_search_and_open_answer_by_its_link(page, faq_content):
     page.get_by_role("link", name="Jeg har ikke fått e-posten fra den nye nettbutikken").click()
 
     expect(page).to_have_url(re.compile(r"/hjelp/flytting/\?open=epost-kommer-ikke#epost-kommer-ikke$"))
+    # faq.js moves focus to the linked answer once loaded; let it finish before we move focus.
+    page.wait_for_load_state("load")
     answer = page.locator("details#epost-kommer-ikke")
     expect(answer).to_have_attribute("open", "")
     expect(answer.get_by_text("Se i søppelposten")).to_be_visible()
