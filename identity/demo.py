@@ -54,7 +54,8 @@ def seed(stdout=None):
         client.full_clean()
         client.save()
         if spec["secret"]:
-            logins.append((client.id, spec["secret"], f"OIDC-klient «{client.name}» (client_id / client_secret)"))
+            what = f"OIDC-klient «{client.name}» (client_id / client_secret)"
         else:
-            logins.append((client.id, "", f"OIDC-klient «{client.name}» (offentlig klient med PKCE, ingen hemmelighet)"))
+            what = f"OIDC-klient «{client.name}» (offentlig klient med PKCE, ingen hemmelighet)"
+        logins.append((client.id, spec["secret"] or "", what))
     return logins

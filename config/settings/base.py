@@ -239,6 +239,9 @@ IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = env.int("IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN",
 IDP_OIDC_ROTATE_REFRESH_TOKEN = True
 # Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
 IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+# Logging out of the back office with a valid id_token_hint logs out of the shop too, without a
+# question (one login for every system, often on shared PCs); without a hint the user is asked.
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
 
 # Headless API for the mobile app under /_allauth/app/v1/ (session token in X-Session-Token).
 # Only the "app" client: browsers use the shop's own pages. Rate limits are ACCOUNT_RATE_LIMITS.

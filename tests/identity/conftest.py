@@ -1,6 +1,8 @@
 """A real relying party (Authlib) and a browser stand-in (requests) against the live server."""
 
+import gc
 import secrets
+import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlparse
 
@@ -29,18 +31,50 @@ def register_client(*, name, client_type, redirect_uris, secret=None, skip_conse
     return client
 
 
+class _OneRequestPerConnection(requests.adapters.HTTPAdapter):
+    """No keep-alive: the live server's request thread ends with each response.
+
+    A kept-alive connection holds a server thread that only finishes when the client lets go,
+    possibly after the test has ended and the server has stopped sharing the test's database
+    connection with its threads.
+    """
+
+    def send(self, *args, **kwargs):
+        response = super().send(*args, **kwargs)
+        response.content  # read to the end: the connection goes back to the pool...  # noqa: B018
+        self.poolmanager.clear()  # ...and is closed there
+        return response
+
+
+@pytest.fixture(autouse=True)
+def _finish_server_threads():
+    """After each test, let go of every client connection and wait for the server's threads."""
+    yield
+    gc.collect()  # closes the sockets of sessions nobody refers to any more
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout=2)
+
+
+def no_keep_alive(session):
+    session.mount("http://", _OneRequestPerConnection())
+    return session
+
+
 class Browser:
     """A person in a web browser: a cookie jar, following redirects by hand."""
 
     def __init__(self, base_url):
         self.base_url = base_url
-        self.session = requests.Session()
+        self.session = no_keep_alive(requests.Session())
 
     def url(self, path):
         return urljoin(self.base_url, path)
 
     def get(self, url, **kwargs):
-        return self.session.get(self.url(url), allow_redirects=False, timeout=10, **kwargs)
+        response = self.session.get(self.url(url), allow_redirects=False, timeout=10, **kwargs)
+        response.content  # read it all, so the connection goes back to the pool  # noqa: B018
+        return response
 
     def follow(self, response, *, stop_at=None, limit=10):
         """Follow redirects until a page, or until the Location starts with `stop_at`."""
@@ -56,13 +90,15 @@ class Browser:
 
     def post_form(self, url, data):
         csrf = self.session.cookies.get("csrftoken")
-        return self.session.post(
+        response = self.session.post(
             self.url(url),
             data={"csrfmiddlewaretoken": csrf, **data},
             headers={"Referer": self.url(url)},
             allow_redirects=False,
             timeout=10,
         )
+        response.content  # noqa: B018
+        return response
 
     def login(self, email, password, *, next_url=None):
         """Fill in the shop's login form (allauth's fields `login` and `password`)."""
@@ -92,14 +128,17 @@ class RelyingParty:
     redirect_uri: str
 
     def __post_init__(self):
-        self.discovery = requests.get(
+        # Not requests.get(): its throwaway session leaves the connection open (and a live-server
+        # thread waiting on it) until garbage collection.
+        self.http = no_keep_alive(requests.Session())
+        self.discovery = self.http.get(
             urljoin(self.base_url, "/.well-known/openid-configuration"), timeout=10
         ).json()
         self.oauth = self.new_session()
 
     def new_session(self, token=None):
         kwargs = {"token_endpoint_auth_method": "none"} if self.client_secret is None else {}
-        return OAuth2Session(
+        return no_keep_alive(OAuth2Session(
             self.client_id,
             self.client_secret,
             scope=SCOPE,
@@ -107,7 +146,7 @@ class RelyingParty:
             code_challenge_method="S256",
             token=token,
             **kwargs,
-        )
+        ))
 
     def authorization_url(self):
         self.code_verifier = generate_token(48)
@@ -147,7 +186,8 @@ class RelyingParty:
         )
 
     def jwks(self):
-        return JsonWebKey.import_key_set(requests.get(self.discovery["jwks_uri"], timeout=10).json())
+        response = self.http.get(self.discovery["jwks_uri"], timeout=10)
+        return JsonWebKey.import_key_set(response.json())
 
     def verify_id_token(self, id_token, *, nonce=None):
         claims = jwt.decode(
