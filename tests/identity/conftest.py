@@ -17,15 +17,18 @@ from identity.claims import CUSTOMERS_SCOPE
 
 SCOPE = f"openid email profile {CUSTOMERS_SCOPE}"
 CALLBACK_PATH = "/rp/callback"  # never fetched: the code is read off the redirect
+LOGGED_OUT_PATH = "/rp/logget-ut"
 
 
-def register_client(*, name, client_type, redirect_uris, secret=None, skip_consent=True):
+def register_client(*, name, client_type, redirect_uris, secret=None, skip_consent=True,
+                    post_logout_redirect_uris=()):
     client = Client(name=name, type=client_type, skip_consent=skip_consent)
     client.set_scopes(SCOPE.split())
     client.set_default_scopes(SCOPE.split())
     client.set_grant_types([Client.GrantType.AUTHORIZATION_CODE, Client.GrantType.REFRESH_TOKEN])
     client.set_response_types(["code"])
     client.set_redirect_uris(redirect_uris)
+    client.set_post_logout_redirect_uris(list(post_logout_redirect_uris))
     client.set_secret(secret or secrets.token_urlsafe(32))
     client.save()
     return client
@@ -221,7 +224,8 @@ def backoffice(live_server, transactional_db):
     secret = secrets.token_urlsafe(32)
     redirect_uri = live_server.url + CALLBACK_PATH
     client = register_client(
-        name="Backoffice", client_type=Client.Type.CONFIDENTIAL, redirect_uris=[redirect_uri], secret=secret
+        name="Backoffice", client_type=Client.Type.CONFIDENTIAL, redirect_uris=[redirect_uri], secret=secret,
+        post_logout_redirect_uris=[live_server.url + LOGGED_OUT_PATH],
     )
     return RelyingParty(live_server.url, client.id, secret, redirect_uri)
 

@@ -7,7 +7,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
 
-from .conftest import callback_params
+from .conftest import LOGGED_OUT_PATH, callback_params
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -118,3 +118,22 @@ def test_unregistered_redirect_uri_is_refused_on_the_shop(backoffice, web, kari)
     assert response.status_code == 200
     assert "Location" not in response.headers
     assert "redirect" in response.text.lower()
+
+
+def test_logging_out_of_the_backoffice_ends_the_shop_session_and_its_tokens(
+    backoffice, web, kari, live_server
+):
+    from urllib.parse import urlencode
+
+    from allauth.idp.oidc.models import Token
+
+    token = backoffice.fetch_token(backoffice.sign_in(web, kari.email, PASSWORD))
+    logged_out = live_server.url + LOGGED_OUT_PATH
+    response = web.get("/identity/o/logout?" + urlencode({
+        "id_token_hint": token["id_token"], "post_logout_redirect_uri": logged_out, "state": "x1",
+    }))
+    assert response.status_code == 302
+    assert response.headers["Location"] == logged_out + "?state=x1"
+    assert not Token.objects.filter(user=kari).exists()
+    # The shop session is over: the next authorize asks for the password again.
+    assert web.get(backoffice.authorization_url()).headers["Location"].startswith("/konto/login/")
