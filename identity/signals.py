@@ -7,11 +7,14 @@ ends every other session of the user on their next request (for the app API's se
 too), and ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE ends the session the change was made in.
 """
 
+from allauth.idp.oidc.models import Client
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import is_password_usable
-from django.db.models.signals import post_save, pre_save
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .middleware import CACHE_KEY as CLIENT_ORIGINS_CACHE_KEY
 from .services import oidc_tokens_revoke
 
 User = get_user_model()
@@ -51,3 +54,9 @@ def _revoke_tokens(sender, instance, created=False, raw=False, **kwargs):
     if reason and not raw:
         # Same transaction as the password change: both happen, or neither.
         oidc_tokens_revoke(user=instance, reason=reason)
+
+
+@receiver([post_save, post_delete], sender=Client, dispatch_uid="identity.client_redirect_origins")
+def _forget_client_redirect_origins(**kwargs):
+    """A client's redirect URIs changed: the login pages' CSP must follow (see middleware)."""
+    cache.delete(CLIENT_ORIGINS_CACHE_KEY)

@@ -243,6 +243,13 @@ IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 # question (one login for every system, often on shared PCs); without a hint the user is asked.
 IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
 
+# The login, consent and logout pages may send the person on to a registered client's redirect
+# URI; their Content-Security-Policy allows those origins in form-action (identity/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.SecurityHeadersMiddleware") + 1,
+    "identity.middleware.ClientRedirectCSPMiddleware",
+)
+
 # Headless API for the mobile app under /_allauth/app/v1/ (session token in X-Session-Token).
 # Only the "app" client: browsers use the shop's own pages. Rate limits are ACCOUNT_RATE_LIMITS.
 HEADLESS_CLIENTS = ["app"]
