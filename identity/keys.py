@@ -82,5 +82,7 @@ def private_key_setting(value: str, *, dev_key_path: Path | None) -> str:
     if pems:
         return pems[0]
     if (value or "").strip() or dev_key_path is None:
-        raise ImproperlyConfigured("IDP_OIDC_PRIVATE_KEY must hold an RSA private key in PEM form")
+        raise ImproperlyConfigured(
+            "IDP_OIDC_PRIVATE_KEY must hold an RSA private key in PEM form (see docs/OIDC.md)"
+        )
     return dev_private_key(dev_key_path)
