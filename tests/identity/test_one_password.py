@@ -75,6 +75,8 @@ def test_password_reset_by_email_link_revokes_tokens_and_the_old_password(backof
                                                                           settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     token = backoffice.fetch_token(backoffice.sign_in(Browser(live_server.url), ola.email, PASSWORD))
+    open_browser = Browser(live_server.url)
+    assert open_browser.login(ola.email, PASSWORD).status_code == 302
 
     app = Browser(live_server.url)
     response = app.session.post(app.url("/_allauth/app/v1/auth/password/request"),
@@ -90,6 +92,8 @@ def test_password_reset_by_email_link_revokes_tokens_and_the_old_password(backof
 
     with pytest.raises(OAuthError):
         backoffice.refresh(token["refresh_token"])
+    assert open_browser.get("/konto/password/change/").status_code == 302  # session over
+    assert Browser(live_server.url).login(ola.email, PASSWORD).status_code == 200  # form again
     assert app_login(Browser(live_server.url), ola.email, PASSWORD).status_code == 400
     assert app_login(Browser(live_server.url), ola.email, NEW_PASSWORD).status_code == 200
 
