@@ -15,6 +15,14 @@ from .conftest import RelyingParty, register_client
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def submit_login(page, email, password):
+    """The shop's login form: allauth's fields `login` and `password`, whatever the template."""
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=login]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button:not([type=button]), input[type=submit]").first.click()
+
+
 @pytest.fixture
 def other_origin_rp(live_server):
     """A back office on another origin than the shop (127.0.0.1 instead of localhost)."""
@@ -45,10 +53,8 @@ def test_person_signs_in_to_the_backoffice_through_the_shop_login(csp_page, othe
                lambda route: route.fulfill(status=200, content_type="text/html", body="<p>Backoffice</p>"))
     page.goto(other_origin_rp.authorization_url())
     assert "/konto/login/" in page.url
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation(url=re.compile(r".*/rp/callback.*")):
-        page.locator("form button[type=submit], form input[type=submit]").last.click()
+        submit_login(page, user.email, PASSWORD)
     assert "code=" in page.url
     token = other_origin_rp.fetch_token(page.url)
     assert other_origin_rp.verify_id_token(token["id_token"])["email"] == user.email
@@ -62,9 +68,7 @@ def test_consent_page_for_a_client_that_is_not_ours(page, live_server):
     user = UserFactory(email="kari@nordlys.example", password=PASSWORD)
     MembershipFactory(user=user)
     page.goto("/konto/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    submit_login(page, user.email, PASSWORD)
     page.wait_for_load_state()
     page.goto("/identity/o/authorize?response_type=code&client_id=partner&scope=openid+email+customers"
               "&redirect_uri=https%3A%2F%2Fpartner.example%2Fcb&state=s&code_challenge_method=S256"
@@ -80,9 +84,7 @@ def test_consent_page_for_a_client_that_is_not_ours(page, live_server):
 def test_error_and_logout_pages_say_what_happened_in_norwegian(page, live_server):
     user = UserFactory(password=PASSWORD)
     page.goto("/konto/login/")
-    page.fill("input[name=login]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").last.click()
+    submit_login(page, user.email, PASSWORD)
     page.wait_for_load_state()
 
     page.goto("/identity/o/authorize?response_type=code&client_id=finnes-ikke&scope=openid"
