@@ -21,3 +21,9 @@ def oidc_tokens_revoke(*, user, reason: str) -> int:
     if deleted:
         logger.info("Revoked %s OpenID Connect tokens of user %s: %s", deleted, user.pk, reason)
     return deleted
+
+
+def oidc_tokens_clear_expired() -> int:
+    """Delete expired access and refresh tokens (the table grows with every sign-in otherwise)."""
+    deleted, _ = Token.objects.expired().delete()
+    return deleted

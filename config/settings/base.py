@@ -237,6 +237,11 @@ IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = env.int("IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN", d
 # Refresh tokens rotate on every use and expire when unused for this long (default 30 days).
 IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = env.int("IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN", default=60 * 60 * 24 * 30)
 IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+# Expired tokens are deleted once a day by Celery beat.
+CELERY_BEAT_SCHEDULE["oidc-tokens-clear"] = {
+    "task": "identity.tasks.oidc_tokens_clear",
+    "schedule": 60 * 60 * 24,
+}
 # Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
 IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 # Logging out of the back office with a valid id_token_hint logs out of the shop too, without a

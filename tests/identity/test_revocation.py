@@ -96,3 +96,16 @@ def test_revoke_service_counts_what_it_revoked(client_app):
     issue_tokens(user, client_app)
     assert oidc_tokens_revoke(user=user, reason="test") == 2
     assert oidc_tokens_revoke(user=user, reason="test") == 0
+
+
+def test_daily_task_deletes_only_expired_tokens(client_app):
+    from identity.tasks import oidc_tokens_clear
+
+    user = UserFactory()
+    issue_tokens(user, client_app)
+    old = Token(type=Token.Type.REFRESH_TOKEN, client=client_app, user=user,
+                expires_at=timezone.now() - timedelta(seconds=1))
+    old.set_value(secrets.token_urlsafe())
+    old.save()
+    assert oidc_tokens_clear.delay().get() == 1
+    assert tokens_of(user) == 2
