@@ -137,3 +137,30 @@ def test_logging_out_of_the_backoffice_ends_the_shop_session_and_its_tokens(
     assert not Token.objects.filter(user=kari).exists()
     # The shop session is over: the next authorize asks for the password again.
     assert web.get(backoffice.authorization_url()).headers["Location"].startswith("/konto/login/")
+
+
+def test_signing_key_rotation_keeps_earlier_id_tokens_verifiable(backoffice, web, kari, settings):
+    from identity.keys import generate_pem
+
+    old_key, new_key = generate_pem(), generate_pem()
+    settings.IDP_OIDC_PRIVATE_KEY = old_key
+    settings.IDP_OIDC_PRIVATE_KEYS = []
+    before = backoffice.fetch_token(backoffice.sign_in(web, kari.email, PASSWORD))
+    before_nonce = backoffice.nonce
+
+    # Step 1: the next key is published ahead of time; the old one still signs.
+    settings.IDP_OIDC_PRIVATE_KEYS = [{"pem": new_key}]
+    assert len(backoffice.jwks().keys) == 2
+    # Step 2: swap. New tokens carry the new key's kid; the earlier token still verifies.
+    settings.IDP_OIDC_PRIVATE_KEY = new_key
+    settings.IDP_OIDC_PRIVATE_KEYS = [{"pem": old_key}]
+    after = backoffice.fetch_token(backoffice.sign_in(web, kari.email, PASSWORD))
+    assert backoffice.verify_id_token(before["id_token"], nonce=before_nonce)["sub"] == str(kari.pk)
+    assert backoffice.verify_id_token(after["id_token"]).header["kid"] != backoffice.verify_id_token(
+        before["id_token"], nonce=before_nonce).header["kid"]
+    # Step 3: the old key is retired; only tokens signed with the new key verify.
+    settings.IDP_OIDC_PRIVATE_KEYS = []
+    assert len(backoffice.jwks().keys) == 1
+    assert backoffice.verify_id_token(after["id_token"])["sub"] == str(kari.pk)
+    with pytest.raises(ValueError):  # no key with that kid any more
+        backoffice.verify_id_token(before["id_token"], nonce=before_nonce)
