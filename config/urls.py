@@ -21,5 +21,9 @@ urlpatterns = [
     path("flytt/", include("migration.urls")),
     path("hjelp/", include("faq.urls")),
     path("kontakt/", include("faq.contact_urls")),
+    # One password for every system: OpenID Connect provider (/.well-known/openid-configuration,
+    # /identity/o/...) and the app API (/_allauth/app/v1/...); see docs/OIDC.md.
+    path("", include("allauth.idp.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.urls")),
 ]

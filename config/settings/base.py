@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from identity.keys import private_key_setting, split_pems
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -40,11 +42,14 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.headless",
+    "allauth.idp.oidc",
     "core",
     "accounts",
     "migration",
     "shop",
     "faq",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -273,6 +278,47 @@ CONTACT_RATE_LIMIT_WINDOW_SECONDS = env.int("CONTACT_RATE_LIMIT_WINDOW_SECONDS",
 CONTACT_MESSAGE_MAX_LENGTH = 5000
 
 # --- One password for every system (OpenID Connect provider, app API) ----------------------------
+
+# The shop is the identity provider for the back office and the mobile apps (docs/OIDC.md).
+# Discovery: /.well-known/openid-configuration; clients are registered by staff in admin.
+IDP_OIDC_ADAPTER = "identity.adapter.OIDCAdapter"
+# RSA key (PEM) that signs ID tokens; `\n` may stand for newlines. Unset: a development key is
+# generated once into a git-ignored file. Production requires it (see production.py).
+IDP_OIDC_PRIVATE_KEY = private_key_setting(
+    env("IDP_OIDC_PRIVATE_KEY", default=""), dev_key_path=BASE_DIR / ".oidc-dev-key.pem"
+)
+# Rotation: further PEM keys, published in the JWKS for verification but never used to sign.
+IDP_OIDC_PRIVATE_KEYS = [
+    {"pem": pem}
+    for pem in split_pems(env("IDP_OIDC_VERIFY_ONLY_KEYS", default=""))
+    if pem != IDP_OIDC_PRIVATE_KEY
+]
+IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN = env.int("IDP_OIDC_ACCESS_TOKEN_EXPIRES_IN", default=60 * 60)
+# Refresh tokens rotate on every use and expire when unused for this long (default 30 days).
+IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN = env.int("IDP_OIDC_REFRESH_TOKEN_EXPIRES_IN", default=60 * 60 * 24 * 30)
+IDP_OIDC_ROTATE_REFRESH_TOKEN = True
+# Expired tokens are deleted once a day by Celery beat.
+CELERY_BEAT_SCHEDULE["oidc-tokens-clear"] = {
+    "task": "identity.tasks.oidc_tokens_clear",
+    "schedule": 60 * 60 * 24,
+}
+# Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
+IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+# Logging out of the back office with a valid id_token_hint logs out of the shop too, without a
+# question (one login for every system, often on shared PCs); without a hint the user is asked.
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
+
+# The login, consent and logout pages may send the person on to a registered client's redirect
+# URI; their Content-Security-Policy allows those origins in form-action (identity/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("core.middleware.SecurityHeadersMiddleware") + 1,
+    "identity.middleware.ClientRedirectCSPMiddleware",
+)
+
+# Headless API for the mobile app under /_allauth/app/v1/ (session token in X-Session-Token).
+# Only the "app" client: browsers use the shop's own pages. Rate limits are ACCOUNT_RATE_LIMITS.
+HEADLESS_CLIENTS = ["app"]
+HEADLESS_ADAPTER = "identity.adapter.HeadlessAdapter"
 
 # --- Sessions, security --------------------------------------------------------------------------
 

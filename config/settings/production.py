@@ -3,6 +3,8 @@
 `manage.py check --deploy --settings=config.settings.production` passes with no warnings.
 """
 
+from identity.keys import private_key_setting
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -27,3 +29,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The OpenID Connect signing key comes from the environment, never from a generated file.
+IDP_OIDC_PRIVATE_KEY = private_key_setting(env("IDP_OIDC_PRIVATE_KEY", default=""), dev_key_path=None)
