@@ -7,7 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=config.settings.production
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext curl \
+    && apt-get install -y --no-install-recommends gettext curl openssl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 app
 
@@ -17,7 +17,9 @@ RUN pip install -r requirements.txt
 
 COPY --chown=app:app . .
 # Static files are collected at build time; WhiteNoise serves them with far-future cache headers.
+# (Production settings demand real secrets; the build gets throwaway ones that never leave this step.)
 RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    IDP_OIDC_PRIVATE_KEY="$(openssl genrsa 2048 2>/dev/null)" \
     python manage.py collectstatic --noinput -v0
 
 USER app

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_VARS = ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
+CONFIG_VARS = ("DJANGO_ALLOW_ASYNC_UNSAFE", "IDP_OIDC_PRIVATE_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
                "SHOP_NAME", "SHOP_URL", "LEGACY_SHOP_URL", "LEGACY_HANDOFF_SECRET")
 
 PROBE = """
@@ -61,8 +61,11 @@ def test_database_and_email_urls_are_honoured():
 
 def test_production_settings_pass_check_deploy_without_warnings():
     env = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    from identity.keys import generate_pem
+
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secrets.token_urlsafe(50),
-               ALLOWED_HOSTS="shop.example.no", DATABASE_URL="sqlite:///:memory:")
+               ALLOWED_HOSTS="shop.example.no", DATABASE_URL="sqlite:///:memory:",
+               IDP_OIDC_PRIVATE_KEY=generate_pem())
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,
