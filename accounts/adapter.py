@@ -52,7 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def validation_error(self, code, *args):
         # allauth reports too many failed logins as a form error; we answer with our 429 page
         # (the same as its other rate limits), so the Nth failed login in a window gets 429.
-        if code == "too_many_login_attempts" and self.request is not None:
+        # The app API (allauth headless, under /_allauth/) keeps allauth's JSON error instead.
+        if (
+            code == "too_many_login_attempts"
+            and self.request is not None
+            and not self.request.path.startswith("/_allauth/")
+        ):
             raise ImmediateHttpResponse(respond_429(self.request))
         return super().validation_error(code, *args)
 

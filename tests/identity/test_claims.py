@@ -43,7 +43,10 @@ def test_unverified_allauth_address_is_reported_as_such():
     from allauth.account.models import EmailAddress
 
     user = UserFactory(email="ny@firma.example")
-    EmailAddress.objects.create(user=user, email="ny@firma.example", primary=True, verified=False)
+    # accounts keeps allauth's address row in step with User.email; mark it unverified.
+    EmailAddress.objects.update_or_create(
+        user=user, email="ny@firma.example", defaults={"primary": True, "verified": False}
+    )
     client = Client.objects.create(id="c", name="C")
     claims = OIDCAdapter().get_claims("userinfo", user, client, ["openid", "email"])
     assert claims["email_verified"] is False
