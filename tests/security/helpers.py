@@ -72,4 +72,33 @@ NO_RATE_LIMITS = {
     "CONTACT_RATE_LIMIT_PER_EMAIL": 10**9,
 }
 
-__all__ = ["answer", "normalise", "closed_port", "unreachable_redis_caches", "smtp_down_settings", "settings"]
+def _is_allauth(resolver) -> bool:
+    module = resolver.urlconf_name
+    name = module if isinstance(module, str) else getattr(module, "__name__", "")
+    return name.startswith("allauth")
+
+
+def walk_urls(resolver=None, namespace="", converters=None, *, skip_namespaces=("admin",), skip_allauth=True):
+    """Yield (url name, {argument: converter name}) for every named pattern, through every include."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    converters = converters or {}
+    for entry in resolver.url_patterns:
+        found = {**converters, **getattr(entry.pattern, "converters", {})}
+        if isinstance(entry, URLResolver):
+            if entry.namespace in skip_namespaces or (skip_allauth and _is_allauth(entry)):
+                continue
+            child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from walk_urls(
+                entry, child_ns, found, skip_namespaces=skip_namespaces, skip_allauth=skip_allauth
+            )
+        elif isinstance(entry, URLPattern) and entry.name:
+            arguments = {name: type(conv).__name__ for name, conv in found.items()}
+            # Regex patterns (re_path) have no converters: their named groups are arguments too.
+            if not found and entry.pattern.regex.groupindex:
+                arguments = dict.fromkeys(entry.pattern.regex.groupindex, "regex")
+            yield f"{namespace}{entry.name}", arguments
+
+
+__all__ = ["walk_urls", "answer", "normalise", "closed_port", "unreachable_redis_caches", "smtp_down_settings", "settings"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.forms.models import model_to_dict
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from accounts.models import Membership, Role
 from shop.cart import cart_add, cart_get_or_create
@@ -26,35 +26,7 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.shop.conftest import place_order
 from tests.shop.factories import ProductFactory
 
-# --- walking the URL conf ---------------------------------------------------------------------------
-
-SKIPPED_NAMESPACES = {"admin"}
-
-
-def _is_allauth(resolver: URLResolver) -> bool:
-    module = resolver.urlconf_name
-    name = module if isinstance(module, str) else getattr(module, "__name__", "")
-    return name.startswith("allauth")
-
-
-def walk_urls(resolver=None, namespace="", converters=None):
-    """Yield (url name, {argument: converter}) for every named pattern, through every include."""
-    resolver = resolver or get_resolver()
-    converters = converters or {}
-    for entry in resolver.url_patterns:
-        found = {**converters, **getattr(entry.pattern, "converters", {})}
-        if isinstance(entry, URLResolver):
-            if entry.namespace in SKIPPED_NAMESPACES or _is_allauth(entry):
-                continue
-            child_ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from walk_urls(entry, child_ns, found)
-        elif isinstance(entry, URLPattern) and entry.name:
-            arguments = {name: type(conv).__name__ for name, conv in found.items()}
-            # Regex patterns (re_path) have no converters: their named groups are arguments too.
-            if not found and entry.pattern.regex.groupindex:
-                arguments = dict.fromkeys(entry.pattern.regex.groupindex, "regex")
-            yield f"{namespace}{entry.name}", arguments
-
+from .helpers import walk_urls
 
 # --- customer B's objects -----------------------------------------------------------------------------
 
