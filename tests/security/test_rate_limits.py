@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core.models import OutboundEmail
-from tests.factories import MembershipFactory
 from tests.fixtures.data import PASSWORD
 
 from .helpers import closed_port
