@@ -213,3 +213,22 @@ def test_junk_never_gives_500_and_a_refused_form_changes_nothing(world, name):
     TRIED[name] = tried
     print(f"\n{name}: {tried} inputs in {time.monotonic() - started:.1f}s")
     assert tried >= BUDGET[name] * 0.9
+
+
+# --- regressions hypothesis found -------------------------------------------------------------------
+
+
+def test_quick_order_reads_a_lone_carriage_return_as_a_line_end(world):
+    from shop.cart import quick_order_parse
+
+    result = quick_order_parse("100001;2\r100001;3\rx" + "9" * 200_000 + ";1")
+    assert [q for _, q in result.items] == [2, 3]
+    assert len(result.problems) == 1
+
+
+def test_cart_add_with_a_next_that_is_no_path_goes_to_the_cart_not_a_500(world):
+    response = world["client"].post(
+        reverse("shop:cart_add"), {"product": world["product"].pk, "quantity": "1", "next": "0"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("shop:cart")
