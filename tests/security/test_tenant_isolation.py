@@ -91,12 +91,16 @@ EXEMPT = {
 }
 
 
-def test_every_url_with_an_argument_is_classified():
-    unclassified = sorted(
+def unclassified_urls(resolver=None) -> list[str]:
+    return sorted(
         f"{name} {arguments}"
-        for name, arguments in walk_urls()
+        for name, arguments in walk_urls(resolver)
         if arguments and name not in REGISTRY and name not in EXEMPT
     )
+
+
+def test_every_url_with_an_argument_is_classified():
+    unclassified = unclassified_urls()
     assert not unclassified, (
         "These URLs take an argument but are not in the tenant-isolation registry. Add each to "
         "REGISTRY in tests/security/test_tenant_isolation.py (a builder that creates customer B's "
@@ -156,3 +160,13 @@ def test_b_order_idempotency_token_does_not_lead_a_to_b_order(client_a, customer
     response = client_a.post(reverse("shop:checkout"), {"token": str(order.idempotency_token)})
     assert response.status_code in (200, 302)
     assert response.get("Location", "") != reverse("shop:order_confirmation", kwargs={"pk": order.pk})
+
+
+def test_the_walk_finds_arguments_in_nested_includes_and_regex_patterns():
+    from django.urls import get_resolver
+
+    probe = get_resolver("tests.security.urls_probe")
+    found = dict(walk_urls(probe))
+    assert found == {"home": {}, "probe:thing": {"pk": "IntConverter"}, "probe:old": {"ref": "regex"}}
+    # a new URL with an id that nobody registered is reported
+    assert unclassified_urls(probe) == ["probe:old {'ref': 'regex'}", "probe:thing {'pk': 'IntConverter'}"]
