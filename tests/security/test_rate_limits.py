@@ -159,16 +159,20 @@ def gunicorn(transactional_db):
     import requests
 
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"{base}/healthz", timeout=5)
-            break
-        except requests.RequestException:
-            time.sleep(0.2)
-    yield base, process
-    process.terminate()
-    process.wait(10)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{base}/healthz", timeout=5)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not answer within 30 s")
+        yield base, process
+    finally:  # also when startup failed: never leave a server behind
+        process.terminate()
+        process.wait(10)
 
 
 @pytest.mark.postgres
