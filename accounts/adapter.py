@@ -61,6 +61,17 @@ class AccountAdapter(DefaultAccountAdapter):
             raise ImmediateHttpResponse(respond_429(self.request))
         return super().validation_error(code, *args)
 
+    def authenticate(self, request, **credentials):
+        # allauth hands a deactivated user with the right password to its "account inactive" page,
+        # which tells an attacker the password is right. Here they get the wrong-password answer,
+        # and the attempt counts as a failed one (allauth rolled it back on the password match).
+        user = super().authenticate(request, **credentials)
+        if user is not None and not user.is_active:
+            self.pre_authenticate(request, **credentials)
+            self.authentication_failed(request, **credentials)
+            return None
+        return user
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         name = template_prefix.rsplit("/", 1)[-1]
         name = TEMPLATE_ALIASES.get(name, name)

@@ -86,7 +86,9 @@ def redirect_back(request, fallback="/"):
     from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next") or request.GET.get("next") or fallback
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would try any other word ("0", "x") as a view name and
+    # fail with a 500.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = fallback

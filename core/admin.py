@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,7 +25,9 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.display(description=_("forhåndsvisning"))
     def preview(self, obj):
         message = email_render(obj)
-        return format_html("<strong>{}</strong><pre>{}</pre>", message.subject, message.body)
+        # The plain-text body is rendered without autoescaping and comes back marked safe, so
+        # format_html alone would pass a customer's "<script>" straight into the admin page.
+        return format_html("<strong>{}</strong><pre>{}</pre>", escape(message.subject), escape(message.body))
 
     @admin.action(description=_("Send valgte e-poster på nytt"))
     def resend(self, request, queryset):

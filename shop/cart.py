@@ -172,6 +172,22 @@ class QuickOrderResult:
     problems: list[QuickOrderProblem] = field(default_factory=list)
 
 
+def _csv_rows(text: str):
+    """The csv rows of `text`, None for a line the csv module refuses (e.g. an over-long field).
+
+    A lone carriage return (old Mac line ends, or pasted junk) is a line end here, not an error.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            yield None
+
+
 def quick_order_parse(text: str) -> QuickOrderResult:
     """Read lines of `number;quantity` (number = varenummer, EL-nummer or EAN).
 
@@ -180,8 +196,10 @@ def quick_order_parse(text: str) -> QuickOrderResult:
     """
     result = QuickOrderResult()
     wanted: list[tuple[int, str, str, int]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=";")
-    for line_number, row in enumerate(reader, start=1):
+    for line_number, row in enumerate(_csv_rows(text), start=1):
+        if row is None:
+            result.problems.append(QuickOrderProblem(line_number, "", _("Linjen kan ikke leses.")))
+            continue
         raw = ";".join(row).strip()
         if not raw:
             continue

@@ -335,6 +335,16 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
+# --- Reliability and security ---------------------------------------------------------------------
+
+# The client address that rate limits count (allauth's, the contact form's) comes from REMOTE_ADDR.
+# X-Forwarded-For is NOT trusted by default: anyone can send it. Behind our own proxies set
+# TRUSTED_PROXY_COUNT to how many of them append to X-Forwarded-For (1 for one load balancer);
+# allauth then takes the address the outermost trusted proxy saw, so a forged header escapes nothing.
+# Or name a header that the proxy overwrites (e.g. X-Real-IP) in TRUSTED_CLIENT_IP_HEADER.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default=None)
+
 # --- Internationalisation ------------------------------------------------------------------------
 
 LANGUAGE_CODE = "nb"
