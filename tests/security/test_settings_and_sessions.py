@@ -1,5 +1,6 @@
 """Settings that make the outbox and the login safe; production headers; CSRF; session handling."""
 
+import functools
 import json
 import os
 import subprocess
@@ -73,6 +74,13 @@ print(json.dumps({
 """
 
 
+@functools.cache
+def _signing_key() -> str:
+    from identity.keys import generate_pem
+
+    return generate_pem()
+
+
 def _production_request(**extra_env):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG", "EMAIL_URL")}
     env.update(
@@ -81,6 +89,7 @@ def _production_request(**extra_env):
         ALLOWED_HOSTS="testserver",
         DATABASE_URL="sqlite:///:memory:",
         SHOP_URL="https://butikk.example",
+        IDP_OIDC_PRIVATE_KEY=_signing_key(),
         **extra_env,
     )
     out = subprocess.run(  # noqa: S603
@@ -128,10 +137,24 @@ def test_x_forwarded_for_is_not_trusted_unless_configured(production, production
 DUMMY = {"IntConverter": 1, "SlugConverter": "x", "PathConverter": "x", "StringConverter": "x", "regex": "1"}
 
 
+# Protocol endpoints where a cookie-bound CSRF token cannot apply, each with the reason.
+CSRF_EXEMPT_PREFIXES = {
+    # The app API authenticates with the X-Session-Token header, never with the session cookie.
+    "headless:app:": "token in a header",
+    # OAuth/OIDC endpoints: token, revoke, userinfo and device code authenticate the client or the
+    # bearer token; a client's initial authorization/device POST is redirected to a GET, and
+    # allauth enforces CSRF itself on the consent and device-confirmation forms
+    # (allauth.idp.oidc.views._enforce_csrf).
+    "idp:oidc:": "OAuth protocol endpoints",
+}
+
+
 def _every_reversible_url():
     for name, arguments in walk_urls(skip_namespaces=(), skip_allauth=False):
         if name.startswith("admin:") and name not in ("admin:login", "admin:logout", "admin:index"):
             continue  # model admin URLs share the admin site's CSRF handling; the login is what matters
+        if name.startswith(tuple(CSRF_EXEMPT_PREFIXES)):
+            continue
         try:
             yield name, reverse(name, kwargs={k: DUMMY[v] for k, v in arguments.items()} or None)
         except (NoReverseMatch, KeyError):
