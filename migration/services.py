@@ -121,19 +121,24 @@ def _invitation_enqueue(account: LegacyAccount, move: CustomerMove, *, key: str)
         to=account.email,
         template="email/migration/invitation",
         context={
-            "name": account.name,
-            "username": account.username,
-            "customer_number": account.customer.number,
+            **_move_email_context(account, move),
             "customer_name": account.customer.name,
-            "deadline": _fmt_date(move.deadline),
-            "move_url": _absolute(
-                reverse("migration:invitation", args=[invitation_token(account, move.deadline)])
-            ),
-            "gate_url": _absolute(reverse("migration:gate")),
             "branch_name": account.customer.branch.name,
             "branch_phone": account.customer.branch.phone,
         },
     )
+
+
+def _move_email_context(account: LegacyAccount, move: CustomerMove) -> dict:
+    """What the invitation and the reminders both tell: who, which number, by when, and the links."""
+    return {
+        "name": account.name,
+        "username": account.username,
+        "customer_number": account.customer.number,
+        "deadline": _fmt_date(move.deadline),
+        "move_url": _absolute(reverse("migration:invitation", args=[invitation_token(account, move.deadline)])),
+        "gate_url": _absolute(reverse("migration:gate")),
+    }
 
 
 def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, now=None) -> FlagResult:
@@ -681,17 +686,7 @@ def reminders_send(*, now=None) -> int:
                 kind="migration_reminder",
                 to=account.email,
                 template="email/migration/reminder",
-                context={
-                    "name": account.name,
-                    "username": account.username,
-                    "customer_number": account.customer.number,
-                    "deadline": _fmt_date(move.deadline),
-                    "days_left": days_left,
-                    "move_url": _absolute(
-                        reverse("migration:invitation", args=[invitation_token(account, move.deadline)])
-                    ),
-                    "gate_url": _absolute(reverse("migration:gate")),
-                },
+                context={**_move_email_context(account, move), "days_left": days_left},
             )
             migration_event_record(
                 customer=account.customer,
