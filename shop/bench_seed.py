@@ -541,7 +541,7 @@ class Seeder:
             for i, customer_id in enumerate(self.customer_ids):
                 if i != 0 and rng.random() > 0.25:
                     continue
-                how_many = 2000 if i == 0 else rng.randint(10, 80)
+                how_many = min(2000 if i == 0 else rng.randint(10, 80), len(self.product_ids))
                 picks = set(self._popular(how_many)) | set(rng.sample(self.product_ids, how_many // 4))
                 for product_id in picks:
                     price = max(1, int(self.product_price[product_id][0] * rng.uniform(0.45, 0.9)))

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.text import slugify
 
+from .caching import catalogue_changed
 from .models import Category, Product, gtin_is_valid
 
 COLUMNS = [
@@ -250,4 +251,7 @@ def catalogue_import(
             Product.objects.bulk_create(to_create, batch_size=BATCH)
             for start in range(0, len(missing), BATCH):
                 Product.objects.filter(pk__in=missing[start : start + BATCH]).update(is_active=False)
+        if to_update or to_create or missing:
+            # Bulk writes send no signals: cached list counts and facets must go explicitly.
+            catalogue_changed()
     return report

@@ -1,0 +1,67 @@
+"""Short-lived caches for what every customer sees alike: the category tree, list counts and facets.
+
+Everything is keyed by a catalogue version that moves on every ORM write to a product, category or
+stock row (signals below) and after a catalogue import (`catalogue_changed()`), so a cached value is
+never older than the catalogue it was computed from; the timeout only bounds how long unused keys
+linger. Customer prices and per-customer lists are never cached here.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+VERSION_KEY = "shop:catalogue-version"
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def catalogue_changed() -> None:
+    """Invalidate every cached list count, facet and category tree."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cached(kind: str, parts, compute, *, timeout: int | None = None):
+    """`compute()` cached under the catalogue version, `kind` and a digest of `parts`."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"shop:{kind}:{catalogue_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout or settings.SHOP_LIST_CACHE_SECONDS)
+    return value
+
+
+def query_key(queryset) -> tuple:
+    """The SQL and parameters of a queryset: two equal keys mean the same rows."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none() or a filter that can match nothing
+        return ("empty", queryset.model._meta.label)
+    return (sql, tuple(str(p) for p in params))
+
+
+def categories_all() -> list:
+    from .models import Category
+
+    return cached("categories", (), lambda: list(Category.objects.all()))
+
+
+@receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")
+def _catalogue_model_changed(sender, **kwargs):
+    from .models import Category, Product, Stock
+
+    if sender in (Category, Product, Stock):
+        catalogue_changed()
