@@ -34,6 +34,10 @@ COLUMNS = ["sku", "el_number", "ean", "name", "description", "manufacturer", "ma
 def catalogue_rows(count: int, seed: int):
     """Realistic catalogue rows (the same assortment as seed_bench), valid EL-nummer and EAN-13."""
     sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django  # noqa: PLC0415
+
+    django.setup()
     from shop.bench_seed import EXTRA_CATALOGUE, EXTRAS, SERIES_LETTERS  # noqa: PLC0415
     from shop.demo import CATALOGUE, ean13  # noqa: PLC0415
 

@@ -7,6 +7,7 @@ linger. Customer prices and per-customer lists are never cached here.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,16 +18,28 @@ from django.dispatch import receiver
 VERSION_KEY = "shop:catalogue-version"
 
 
+# The version as this process last read it, and when: one cache round trip per VERSION_MEMO_SECONDS
+# instead of one per cached value. A change made in this process clears it at once; other processes
+# see it within VERSION_MEMO_SECONDS.
+VERSION_MEMO_SECONDS = 1.0
+_memo = {"version": None, "read_at": 0.0}
+
+
 def catalogue_version() -> int:
+    now = time.monotonic()
+    if _memo["version"] is not None and now - _memo["read_at"] < VERSION_MEMO_SECONDS:
+        return _memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
         version = cache.get(VERSION_KEY) or 1
+    _memo.update(version=version, read_at=now)
     return version
 
 
 def catalogue_changed() -> None:
-    """Invalidate every cached list count, facet and category tree."""
+    """Invalidate every cached list count, facet, page of ids and category tree."""
+    _memo["version"] = None
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
