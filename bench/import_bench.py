@@ -78,12 +78,8 @@ def timed_import(env: dict, csv_path: Path) -> dict:
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         sys.exit(done.stdout + done.stderr)
-    peak_kb = None
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    if match:
-        peak_kb = int(match.group(1))
-    else:
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kb = int(match.group(1)) if match else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     summary = [line for line in done.stdout.splitlines() if line.strip()][-1]
     return {"seconds": elapsed, "peak_rss_mb": peak_kb / 1024, "summary": summary}
 
@@ -120,7 +116,7 @@ def main() -> None:
             write_csv(first, rows)
             changed = Path(tmp) / "katalog-endret.csv"
             for row in rows[::10]:
-                row["list_price"] = row["list_price"] + "1" if "," in row["list_price"] else row["list_price"] + ",01"
+                row["list_price"] = f"{float(row['list_price'].replace(',', '.')) + 1:.2f}".replace(".", ",")
             write_csv(changed, rows)
             size_mb = first.stat().st_size / 1e6
             runs = []

@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.template import Context, Engine
 from django.urls import path
 
-from config.urls import handler403, handler404, handler500, urlpatterns as shop_urlpatterns  # noqa: F401
+from config.urls import handler403, handler404, handler500  # noqa: F401
+from config.urls import urlpatterns as shop_urlpatterns
 
 _TEMPLATE = Engine().from_string((Path(__file__).parent / "ceiling.html").read_text(encoding="utf-8"))
 _ITEMS = [{"name": f"Vare {n}", "price": f"{n * 10},00"} for n in range(1, 21)]

@@ -225,17 +225,17 @@ def _copy(model, names: list[str], rows: Iterable[tuple]) -> int:
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
     count = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
+    sql = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
 
 
 def _next_id(model) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
         return cursor.fetchone()[0]
 
 
@@ -243,7 +243,7 @@ def _sync_sequence(model) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",  # noqa: S608
             [table],
         )
 
@@ -265,18 +265,18 @@ def bench_reset(log: Callable[[str], None] = lambda _m: None) -> None:
     products = "SELECT id FROM shop_product WHERE sku LIKE %s"
     c, p = [f"{CUSTOMER_PREFIX}%"], [f"{SKU_PREFIX}%"]
     statements = [
-        (f"DELETE FROM shop_orderline WHERE order_id IN (SELECT id FROM shop_order WHERE customer_id IN ({customers}))", c),
-        (f"DELETE FROM shop_order WHERE customer_id IN ({customers})", c),
-        (f"DELETE FROM shop_cartline WHERE cart_id IN (SELECT id FROM shop_cart WHERE customer_id IN ({customers}))", c),
-        (f"DELETE FROM shop_cart WHERE customer_id IN ({customers})", c),
-        (f"DELETE FROM shop_customernetprice WHERE customer_id IN ({customers})", c),
-        (f"DELETE FROM shop_customerdiscount WHERE customer_id IN ({customers})", c),
-        (f"DELETE FROM shop_address WHERE customer_id IN ({customers})", c),
-        (f"DELETE FROM accounts_membership WHERE customer_id IN ({customers})", c),
-        (f"UPDATE shop_orderline SET product_id = NULL WHERE product_id IN ({products})", p),
-        (f"DELETE FROM shop_cartline WHERE product_id IN ({products})", p),
-        (f"DELETE FROM shop_customernetprice WHERE product_id IN ({products})", p),
-        (f"DELETE FROM shop_stock WHERE product_id IN ({products})", p),
+        (f"DELETE FROM shop_orderline WHERE order_id IN (SELECT id FROM shop_order WHERE customer_id IN ({customers}))", c),  # noqa: S608
+        (f"DELETE FROM shop_order WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM shop_cartline WHERE cart_id IN (SELECT id FROM shop_cart WHERE customer_id IN ({customers}))", c),  # noqa: S608
+        (f"DELETE FROM shop_cart WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM shop_customernetprice WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM shop_customerdiscount WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM shop_address WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM accounts_membership WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"UPDATE shop_orderline SET product_id = NULL WHERE product_id IN ({products})", p),  # noqa: S608
+        (f"DELETE FROM shop_cartline WHERE product_id IN ({products})", p),  # noqa: S608
+        (f"DELETE FROM shop_customernetprice WHERE product_id IN ({products})", p),  # noqa: S608
+        (f"DELETE FROM shop_stock WHERE product_id IN ({products})", p),  # noqa: S608
         ("DELETE FROM shop_product WHERE sku LIKE %s", p),
         ("DELETE FROM accounts_customer WHERE number LIKE %s", c),
     ]
@@ -649,7 +649,7 @@ class Seeder:
                                                Category, Cart, CartLine)]
         with connection.cursor() as cursor:
             for table in tables:
-                cursor.execute(f"VACUUM ANALYZE {table}")
+                cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608
         return len(tables)
 
 
