@@ -15,7 +15,7 @@ from config.urls import handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as shop_urlpatterns
 
 _TEMPLATE = Engine().from_string((Path(__file__).parent / "ceiling.html").read_text(encoding="utf-8"))
-_ITEMS = [{"name": f"Vare {n}", "price": f"{n * 10},00"} for n in range(1, 21)]
+_ITEMS = [{"name": f"Vare {n}", "price": f"{n * 10},00"} for n in range(1, 31)]
 
 
 def ceiling(request):
