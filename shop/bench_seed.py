@@ -572,7 +572,7 @@ class Seeder:
         rng = self.rng
         first_id = _next_id(Order)
         total = self.sizes.orders
-        own = min(BENCH_CUSTOMER_ORDERS, max(1, total // 20))
+        own = min(BENCH_CUSTOMER_ORDERS, total, max(1, total // 20))
         # Big customers order far more often than small ones.
         weights = list(_accumulate(1.0 / (rank + 5) ** 0.7 for rank in range(len(self.customer_ids))))
         others = rng.choices(self.customer_ids, cum_weights=weights, k=total - own)
