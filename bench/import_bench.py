@@ -51,7 +51,8 @@ def catalogue_rows(count: int, seed: int):
         manufacturer = rng.choice(manufacturers)
         series = f"{manufacturer[:2].upper()}{rng.choice(SERIES_LETTERS)}{rng.randint(10, 999)}"
         extra = rng.choice(EXTRAS.get(unit, EXTRAS["stk"]))
-        name = " ".join(p for p in [manufacturer, template.format(v=rng.choice(variants)), extra, series] if p)
+        base_name = f"{manufacturer} {template.format(v=rng.choice(variants))}"
+        name = " ".join(p for p in [base_name, "" if extra in base_name else extra, series] if p)
         price = f"{base * rng.uniform(0.6, 2.5):.2f}".replace(".", ",")
         yield {
             "sku": str(200001 + i), "el_number": str(el_numbers[i]), "ean": ean13(f"70{eans[i]:010d}"),

@@ -404,7 +404,7 @@ class Seeder:
                 series = f"{manufacturer[:2].upper()}{rng.choice(SERIES_LETTERS)}{rng.randint(10, 999)}"
                 extra = rng.choice(EXTRAS[unit] if unit in EXTRAS else EXTRAS["stk"])
                 name = f"{manufacturer} {template.format(v=rng.choice(variants))}"
-                name = f"{name} {extra} {series}" if extra else f"{name} {series}"
+                name = f"{name} {extra} {series}" if extra and extra not in name else f"{name} {series}"
                 price = _ore(base * rng.uniform(0.6, 2.5))
                 sku = f"{SKU_PREFIX}{100001 + i}"
                 el = str(el_numbers[i])
