@@ -1,9 +1,11 @@
-"""Short-lived caches for what every customer sees alike: the category tree, list counts and facets.
+"""Caches for what does not change per request: the category tree, list counts, facets, page ids.
 
-Everything is keyed by a catalogue version that moves on every ORM write to a product, category or
-stock row (signals below) and after a catalogue import (`catalogue_changed()`), so a cached value is
-never older than the catalogue it was computed from; the timeout only bounds how long unused keys
-linger. Customer prices and per-customer lists are never cached here.
+Everything is keyed by a catalogue version that moves on every ORM write to a product, category,
+stock row, net price or discount (signals below) and after a catalogue import
+(`catalogue_changed()`), so a cached value is never older than the data it was computed from; the
+timeout only bounds how long unused keys linger. Keys are built from the SQL of the query they
+stand for, so a customer-specific query (sorted by that customer's prices) gets its own key. Prices
+themselves are never cached: they are priced per request by `shop.pricing`.
 """
 
 import hashlib
@@ -74,7 +76,8 @@ def categories_all() -> list:
 
 @receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")
 def _catalogue_model_changed(sender, **kwargs):
-    from .models import Category, Product, Stock
+    from .models import Category, CustomerDiscount, CustomerNetPrice, Product, Stock
 
-    if sender in (Category, Product, Stock):
+    # Prices matter too: a list sorted by price caches the customer's page ids.
+    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount):
         catalogue_changed()
