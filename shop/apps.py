@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = _("Nettbutikk")
+
+    def ready(self):
+        from . import caching  # noqa: F401  (connects the signals that invalidate cached lists)

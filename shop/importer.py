@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.text import slugify
 
+from .caching import catalogue_changed
 from .models import Category, Product, gtin_is_valid
 
 COLUMNS = [
@@ -45,6 +46,9 @@ FIELDS = [
     "search_document",
 ]
 BATCH = 1000
+# bulk_update writes one CASE WHEN per field with a branch per row: its cost grows with the batch
+# size squared, so updates go in smaller batches than inserts (10k changed prices: 45 s → a few s).
+UPDATE_BATCH = 100
 MAX_LENGTHS = {f.name: f.max_length for f in Product._meta.fields if getattr(f, "max_length", None)}
 
 
@@ -168,6 +172,7 @@ def catalogue_import(
     seen: set[str] = set()
     mentioned: set[str] = set()  # SKUs of every row, good or bad
     to_create, to_update = [], []
+    changed_fields: set[str] = set()  # only these are written for updated products
 
     for count, row in enumerate(reader, start=1):
         line = reader.line_num
@@ -228,7 +233,8 @@ def catalogue_import(
             to_create.append(product)
             existing[sku] = product
             report.created += 1
-        elif old != {name: getattr(product, name) for name in FIELDS}:
+        elif old != (new := {name: getattr(product, name) for name in FIELDS}):
+            changed_fields.update(name for name in FIELDS if old[name] != new[name])
             to_update.append(product)
             report.updated += 1
         else:
@@ -246,8 +252,13 @@ def catalogue_import(
     if not dry_run:
         with transaction.atomic():
             # Updates first: a product giving up an EL-nummer or EAN frees it for a new one.
-            Product.objects.bulk_update(to_update, FIELDS, batch_size=BATCH)
+            if to_update:
+                fields = [name for name in FIELDS if name in changed_fields]
+                Product.objects.bulk_update(to_update, fields, batch_size=UPDATE_BATCH)
             Product.objects.bulk_create(to_create, batch_size=BATCH)
             for start in range(0, len(missing), BATCH):
                 Product.objects.filter(pk__in=missing[start : start + BATCH]).update(is_active=False)
+        if to_update or to_create or missing:
+            # Bulk writes send no signals: cached list counts and facets must go explicitly.
+            catalogue_changed()
     return report

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Customer
@@ -107,6 +108,17 @@ class Product(models.Model):
                 fields=["el_number"], condition=~Q(el_number=""), name="product_el_number_unique"
             ),
             models.UniqueConstraint(fields=["ean"], condition=~Q(ean=""), name="product_ean_unique"),
+        ]
+        indexes = [
+            # Number search matches the varenummer case-insensitively (sku__iexact → UPPER(sku)).
+            models.Index(Upper("sku"), name="product_sku_upper"),
+            # A category page's ids in name order, its count and its manufacturer filter, all read from
+            # the index alone (index-only scans; no visit to the wide product rows).
+            models.Index(
+                fields=["category", "manufacturer", "name", "id"],
+                include=["is_active"],
+                name="product_cat_list",
+            ),
         ]
 
     def __str__(self):

@@ -260,6 +260,9 @@ CELERY_BEAT_SCHEDULE["migration-reminders"] = {
 VAT_RATE = env("VAT_RATE", default="0.25")
 # Products per page in catalogue, category and search lists.
 SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
+# Seconds a list count, manufacturer facet or category tree may stay in the cache. They are also
+# keyed by a catalogue version that moves on every product/category/stock change and import.
+SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
 
 # --- Help and contact ----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Front page, catalogue, category pages, search and the product page (open to visitors)."""
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..caching import cached, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..models import Category, Order, OrderLine, Product, Stock
@@ -27,6 +29,15 @@ def _attach_prices(pricing, products):
     return products
 
 
+class CachedCountPaginator(Paginator):
+    """A paginator whose total comes from the cache: the same filters give the same count for everyone."""
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list.order_by()
+        return cached("count", query_key(queryset), queryset.count)
+
+
 def _product_list(request, *, template, query="", category=None, all_categories=None, extra=None):
     """The shared list behind catalogue, category and search pages: filters, sorting, paging."""
     pricing = pricing_for_request(request)
@@ -37,7 +48,7 @@ def _product_list(request, *, template, query="", category=None, all_categories=
         form.is_valid()  # cleaned_data keeps the valid fields: one bad parameter drops only itself
         data = form.cleaned_data
     if all_categories is None:
-        all_categories = list(Category.objects.all())
+        all_categories = categories_all()
 
     products = Product.objects.active().select_related("category").with_stock(branch)
     if query:
@@ -52,10 +63,8 @@ def _product_list(request, *, template, query="", category=None, all_categories=
         if chosen_category is not None:
             products = products.in_categories(category_descendant_ids(chosen_category, all_categories))
 
-    manufacturers = list(
-        products.exclude(manufacturer="").order_by().values_list("manufacturer", flat=True).distinct()
-    )
-    manufacturers.sort(key=str.lower)
+    facet = products.exclude(manufacturer="").order_by().values_list("manufacturer", flat=True).distinct()
+    manufacturers = cached("manufacturers", query_key(facet), lambda: sorted(facet, key=str.lower))
     manufacturer = data.get("produsent") or ""
     if manufacturer:
         products = products.filter(manufacturer=manufacturer)
@@ -77,8 +86,15 @@ def _product_list(request, *, template, query="", category=None, all_categories=
     else:
         products = products.sorted_by(sort)
 
-    page = Paginator(products, settings.SHOP_PAGE_SIZE).get_page(request.GET.get("side"))
-    items = _attach_prices(pricing, list(page.object_list))
+    # Page through ids only (an index-only scan for category lists), then fetch the page's rows.
+    page = CachedCountPaginator(products.values_list("pk", flat=True), settings.SHOP_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    # The page's ids are the same for every customer with the same filters: cached per catalogue version.
+    ids = cached("page", query_key(page.object_list), lambda: list(page.object_list))
+    page.object_list = ids
+    rows = Product.objects.filter(pk__in=ids).select_related("category").with_stock(branch).in_bulk()
+    items = _attach_prices(pricing, [rows[pk] for pk in ids if pk in rows])
     params = request.GET.copy()
     params.pop("side", None)
     context = {
@@ -106,7 +122,7 @@ def _product_list(request, *, template, query="", category=None, all_categories=
 def home(request):
     """The shop's face: search, categories, popular products and shortcuts for customers."""
     pricing = pricing_for_request(request)
-    all_categories = list(Category.objects.all())
+    all_categories = categories_all()
     top = [c for c in all_categories if c.parent_id is None]
     children = {}
     for node in all_categories:
@@ -115,19 +131,24 @@ def home(request):
     for node in top:
         node.child_list = children.get(node.pk, [])[:6]
     customer = pricing.customer
+    recent_orders = []
+    if customer is not None:
+        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
     lines = OrderLine.objects.filter(product__is_active=True)
-    if customer is not None and lines.filter(order__customer=customer).exists():
-        # What this customer buys again and again beats what everybody buys.
-        lines, popular_title = lines.filter(order__customer=customer), _("Ofte kjøpt av dere")
-    else:
+    popular_ids = []
+    if recent_orders:
+        # What this customer buys again and again beats what everybody buys. Cached until the
+        # customer's next order (its latest order is part of the key) or catalogue change.
+        popular_ids = cached(
+            "popular-customer",
+            (customer.pk, recent_orders[0].pk),
+            lambda: _most_ordered(lines.filter(order__customer=customer)),
+        )
+        popular_title = _("Ofte kjøpt av dere")
+    if not popular_ids:
         since = timezone.now() - timedelta(days=90)
-        lines, popular_title = lines.filter(order__created_at__gte=since), _("Populære varer")
-    popular_ids = list(
-        lines.values("product_id")
-        .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n", "product_id")
-        .values_list("product_id", flat=True)[:8]
-    )
+        popular_ids = cached("popular", (), lambda: _most_ordered(lines.filter(order__created_at__gte=since)))
+        popular_title = _("Populære varer")
     branch = _branch(request)
     qs = Product.objects.active().select_related("category").with_stock(branch)
     if popular_ids:
@@ -136,9 +157,6 @@ def home(request):
     else:
         # No orders yet: show well-stocked products so the page is never empty.
         popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
-    recent_orders = []
-    if customer is not None:
-        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
     return render(
         request,
         "shop/home.html",
@@ -154,12 +172,22 @@ def home(request):
     )
 
 
+def _most_ordered(lines) -> list[int]:
+    """Ids of the 8 products in the most orders among `lines`."""
+    return list(
+        lines.values("product_id")
+        .annotate(n=Count("order_id", distinct=True))
+        .order_by("-n", "product_id")
+        .values_list("product_id", flat=True)[:8]
+    )
+
+
 def catalogue(request):
     return _product_list(request, template="shop/catalogue.html")
 
 
 def category_detail(request, slug):
-    all_categories = list(Category.objects.all())
+    all_categories = categories_all()
     category = next((c for c in all_categories if c.slug == slug), None)
     if category is None:
         raise Http404
@@ -196,7 +224,7 @@ def product_detail(request, sku):
     product = get_object_or_404(
         Product.objects.active().select_related("category").with_stock(branch), sku=sku
     )
-    all_categories = list(Category.objects.all())
+    all_categories = categories_all()
     stock = list(
         Stock.objects.filter(product=product, quantity__gt=0)
         .select_related("branch")

@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -113,7 +112,6 @@ def order_list(request):
     orders = (
         Order.objects.for_customer(request.tenant.customer)
         .select_related("user", "pickup_branch")
-        .annotate(line_count=Count("lines"))
         .order_by("-created_at", "-pk")
     )
     page = Paginator(orders, 25).get_page(request.GET.get("side"))

@@ -1,0 +1,83 @@
+"""Caches for what does not change per request: the category tree, list counts, facets, page ids.
+
+Everything is keyed by a catalogue version that moves on every ORM write to a product, category,
+stock row, net price or discount (signals below) and after a catalogue import
+(`catalogue_changed()`), so a cached value is never older than the data it was computed from; the
+timeout only bounds how long unused keys linger. Keys are built from the SQL of the query they
+stand for, so a customer-specific query (sorted by that customer's prices) gets its own key. Prices
+themselves are never cached: they are priced per request by `shop.pricing`.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+VERSION_KEY = "shop:catalogue-version"
+
+
+# The version as this process last read it, and when: one cache round trip per VERSION_MEMO_SECONDS
+# instead of one per cached value. A change made in this process clears it at once; other processes
+# see it within VERSION_MEMO_SECONDS.
+VERSION_MEMO_SECONDS = 1.0
+_memo = {"version": None, "read_at": 0.0}
+
+
+def catalogue_version() -> int:
+    now = time.monotonic()
+    if _memo["version"] is not None and now - _memo["read_at"] < VERSION_MEMO_SECONDS:
+        return _memo["version"]
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    _memo.update(version=version, read_at=now)
+    return version
+
+
+def catalogue_changed() -> None:
+    """Invalidate every cached list count, facet, page of ids and category tree."""
+    _memo["version"] = None
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def cached(kind: str, parts, compute, *, timeout: int | None = None):
+    """`compute()` cached under the catalogue version, `kind` and a digest of `parts`."""
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    key = f"shop:{kind}:{catalogue_version()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout or settings.SHOP_LIST_CACHE_SECONDS)
+    return value
+
+
+def query_key(queryset) -> tuple:
+    """The SQL and parameters of a queryset: two equal keys mean the same rows."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none() or a filter that can match nothing
+        return ("empty", queryset.model._meta.label)
+    return (sql, tuple(str(p) for p in params))
+
+
+def categories_all() -> list:
+    from .models import Category
+
+    return cached("categories", (), lambda: list(Category.objects.all()))
+
+
+@receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")
+def _catalogue_model_changed(sender, **kwargs):
+    from .models import Category, CustomerDiscount, CustomerNetPrice, Product, Stock
+
+    # Prices matter too: a list sorted by price caches the customer's page ids.
+    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount):
+        catalogue_changed()
