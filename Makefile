@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint lock messages browser worker clean
+.PHONY: install run test lint lock messages messages-check browser worker clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,8 +51,18 @@ lock: install
 
 ## make messages: update the translation catalogues and compile them
 messages: install
-	$(BIN)/python manage.py makemessages -l en -l nb --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py makemessages -l en --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" \
+	  --ignore "artifacts/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+## make messages-check: fail if a UI string in the code has no English translation yet
+messages-check: install
+	$(BIN)/python manage.py makemessages -l en --ignore ".venv/*" --ignore "tests/*" --ignore "bench/*" \
+	  --ignore "artifacts/*" --no-obsolete -v0
+	$(BIN)/python -c "import polib, sys; po = polib.pofile('locale/en/LC_MESSAGES/django.po'); \
+	  bad = [e.msgid for e in po if not e.translated() or 'fuzzy' in e.flags]; \
+	  print('untranslated:', *bad, sep='\n  ') if bad else None; sys.exit(1 if bad else 0)"
+	git checkout -- locale
 
 ## make worker: a Celery worker + beat against REDIS_URL (for local runs with PostgreSQL + Redis)
 worker: install
