@@ -40,7 +40,7 @@ from .helpers import NO_RATE_LIMITS
 
 pytestmark = pytest.mark.django_db
 
-# Inputs per form: more for the cheap forms, fewer for the pages that are costly to render; 10,900
+# Inputs per form: more for the cheap forms, fewer for the pages that are costly to render; 10,400
 # in all. BAD_INPUT_EXAMPLES=<n> sets every form to n (e.g. 50 for a quick local run).
 BUDGET = {
     "login": 700, "reset": 800, "min konto": 600, "password change": 600, "brukere add": 550,
