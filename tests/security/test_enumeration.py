@@ -13,8 +13,11 @@ from django.urls import reverse
 
 from core.models import OutboundEmail
 from faq.forms import form_started_token
+from migration.models import State
+from migration.services import legacy_account_activate, legacy_account_submit_move
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
+from tests.migration.conftest import LEGACY_PASSWORD, LegacyAccountFactory, default_deadline
 
 from .helpers import answer, normalise, smtp_down_settings, unreachable_redis_caches
 
@@ -161,9 +164,6 @@ def test_contact_form_answers_the_same_with_smtp_down(contact_post, known, djang
 
 # --- the migration app: legacy gate, legacy «Glemt passord?», «Aktiver», move form ---------------------
 
-from migration.models import State  # noqa: E402
-from migration.services import legacy_account_activate, legacy_account_submit_move  # noqa: E402
-from tests.migration.conftest import LEGACY_PASSWORD, LegacyAccountFactory, default_deadline  # noqa: E402
 
 GATE, LEGACY_RESET, AKTIVER = "/flytt/", "/flytt/glemt-passord/", "/flytt/aktiver/"
 

@@ -5,7 +5,10 @@ death on email change and deactivation, GET changes nothing, two concurrent POST
 exactly one wins. Links come from SHOP_URL even when the request carries a forged Host header.
 """
 
+import hashlib
+import hmac
 import threading
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,14 +16,22 @@ from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Role, User
 from accounts.password_reset import ActiveUserPasswordResetTokenGenerator
 from core.models import OutboundEmail
+from migration.models import LegacyAccount, MigrationEvent
+from migration.services import (
+    invitation_token,
+    legacy_account_submit_move,
+    legacy_reset_token,
+)
 from tests.accounts.conftest import link_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
+from tests.migration.conftest import LegacyAccountFactory, default_deadline
 
 NEW = "Et helt nytt og langt passord 7"
 OTHER = "Et annet helt nytt passord 88"
@@ -305,19 +316,6 @@ def test_two_concurrent_posts_with_one_reset_link_exactly_one_wins(customer_a):
 # deactivated user refused, two concurrent activation POSTs (test_activation.py); hand-off once,
 # 301 s old, wrong secret, disabled without LEGACY_HANDOFF_SECRET (test_gate.py).
 
-import hashlib  # noqa: E402
-import hmac  # noqa: E402
-from datetime import timedelta  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from migration.models import LegacyAccount, MigrationEvent  # noqa: E402
-from migration.services import (  # noqa: E402
-    invitation_token,
-    legacy_account_submit_move,
-    legacy_reset_token,
-)
-from tests.migration.conftest import LegacyAccountFactory, default_deadline  # noqa: E402
 
 TAMPER = {
     "signature": lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
