@@ -323,3 +323,39 @@ def test_move_form_answer_is_the_same_with_smtp_down(flagged, admin_b, django_ca
         )
     _assert_all_equal({"up": up, **answers})
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()
+
+
+def test_with_redis_unreachable_the_migration_forms_answer_the_same_for_known_and_unknown(
+    client, flagged, moved_account
+):
+    """The migration rate limits live in the cache too: without it the gate, the legacy reset and
+    «Aktiver» fail closed (the 500 page, nothing sent, nobody logged in) and still cannot tell a known
+    identity from an unknown one."""
+    known = LegacyAccountFactory(customer=flagged, username="qx-kjent-redis-66")
+    with override_settings(CACHES=unreachable_redis_caches()):
+        from django.core.cache import caches
+
+        caches._settings = None
+        try:
+            client.raise_request_exception = False
+            gate = {
+                "unknown": answer(gate_login(client, "qx-finnesikke-55", LEGACY_PASSWORD), "qx-finnesikke-55"),
+                "right password": answer(gate_login(client, known.username, LEGACY_PASSWORD), known.username),
+            }
+            resets = {
+                "unknown": answer(client.post(LEGACY_RESET, {"username": "qx-finnesikke-55"}, follow=True),
+                                  "qx-finnesikke-55"),
+                "known": answer(client.post(LEGACY_RESET, {"username": known.username}, follow=True), known.username),
+            }
+            aktiver = {
+                "unknown": answer(client.post(AKTIVER, {"email": UNKNOWN}, follow=True), UNKNOWN),
+                "activated": answer(client.post(AKTIVER, {"email": "flyttet.ny@kjent.example"}, follow=True),
+                                    "flyttet.ny@kjent.example"),
+            }
+        finally:
+            caches._settings = None
+    for answers in (gate, resets, aktiver):
+        _assert_all_equal(answers)
+        assert next(iter(answers.values()))[1] == 500
+    assert "migration.legacy_account" not in client.session
+    assert not OutboundEmail.objects.filter(kind__in=["migration_legacy_reset"]).exists()
