@@ -2,13 +2,20 @@
 
 import hashlib
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address as allauth sees it (honours TRUSTED_PROXY_COUNT / the trusted header), so
+    behind a load balancer every customer is not counted as the load balancer's one address."""
+    try:
+        return get_adapter(request).get_client_ip(request) or "unknown"
+    except PermissionDenied:
+        return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _hit(bucket: str, limit: int, period: int) -> bool:

@@ -304,12 +304,20 @@ def legacy_account_request_reset(*, username: str) -> None:
         )
 
 
-def legacy_account_set_password(*, account: LegacyAccount, password: str) -> None:
-    """A new legacy password from «Glemt passord?», stored with a strong hasher."""
+def legacy_account_set_password(*, account: LegacyAccount, password: str) -> bool:
+    """A new legacy password from «Glemt passord?», stored with a strong hasher.
+
+    `account` is the one the reset link was read for. The link is bound to the stored hash, so it is
+    re-checked with the row locked: of two concurrent submits of one link only the first sets a
+    password; the second gets False (the link is used).
+    """
     from django.contrib.auth.hashers import make_password
 
     with transaction.atomic():
+        read_hash = account.password
         account = LegacyAccount.objects.select_for_update().get(pk=account.pk)
+        if account.password != read_hash or not account.is_active:
+            return False
         account.password = make_password(password, hasher="argon2")
         account.save(update_fields=["password", "updated_at"])
         PendingLegacyHash.objects.filter(account=account).delete()
@@ -320,6 +328,7 @@ def legacy_account_set_password(*, account: LegacyAccount, password: str) -> Non
             actor_label=account.username,
             detail=_("Nytt passord satt"),
         )
+    return True
 
 
 # --- Gate outcomes: postpone, interest ---------------------------------------------------------------

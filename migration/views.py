@@ -125,7 +125,8 @@ def legacy_reset_confirm(request, token):
         return render(request, "migration/invalid_link.html", {"reset": True}, status=400)
     form = LegacySetPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.legacy_account_set_password(account=account, password=form.cleaned_data["password1"])
+        if not services.legacy_account_set_password(account=account, password=form.cleaned_data["password1"]):
+            return render(request, "migration/invalid_link.html", {"reset": True}, status=400)
         account.refresh_from_db()
         _legacy_login(request, account, "reset")
         messages.success(request, _("Passordet for dagens nettbutikk er endret."))

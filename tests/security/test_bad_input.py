@@ -3,7 +3,9 @@
 Huge strings, control characters, any unicode, script tags, SQL fragments, numbers where text is
 expected, several values for one field and missing fields go to login, «Mistet passord?», «Min
 konto», password change, «Brukere» (add, role), «Kontakt oss», search, quick order, cart (add,
-update) and checkout. Every answer is below 500, and when the form refuses the input, nothing the
+update), checkout, and the migration app's forms: the legacy login, legacy «Glemt passord?» (request
+and new password), «Aktiver», the move form, «Utsett», «Meld interesse» and the activation link's
+set-password form. Every answer is below 500, and when the form refuses the input, nothing the
 form could have changed has changed. Rate limits are off here (they are tested on their own).
 
 Run with -s to see the number of inputs tried; the total is at least 10,000 in one run.
@@ -27,6 +29,7 @@ from accounts.models import Membership, Role, User
 from core.models import OutboundEmail
 from faq.forms import form_started_token
 from faq.models import SupportRequest
+from migration.models import LegacyAccount, MoveInterest, State
 from shop.cart import cart_add, cart_get_or_create
 from shop.models import CartLine, Order
 from tests.factories import MembershipFactory
@@ -37,12 +40,15 @@ from .helpers import NO_RATE_LIMITS
 
 pytestmark = pytest.mark.django_db
 
-# Inputs per form: more for the cheap forms, fewer for the pages that are costly to render; 10,700
+# Inputs per form: more for the cheap forms, fewer for the pages that are costly to render; 10,400
 # in all. BAD_INPUT_EXAMPLES=<n> sets every form to n (e.g. 50 for a quick local run).
 BUDGET = {
-    "login": 1000, "reset": 1200, "min konto": 900, "password change": 900, "brukere add": 800,
-    "brukere role": 900, "contact": 600, "search": 700, "quick order": 1000, "cart add": 1100,
-    "cart update": 1100, "checkout": 500,
+    "login": 700, "reset": 800, "min konto": 600, "password change": 600, "brukere add": 550,
+    "brukere role": 600, "contact": 450, "search": 500, "quick order": 700, "cart add": 700,
+    "cart update": 700, "checkout": 400,
+    # the migration app: the legacy login and the set-password forms verify or make argon2 hashes
+    "legacy login": 400, "legacy reset": 500, "legacy reset confirm": 350, "aktiver": 500, "move form": 400,
+    "utsett": 250, "meld interesse": 350, "activation": 350,
 }
 if os.environ.get("BAD_INPUT_EXAMPLES"):
     BUDGET = dict.fromkeys(BUDGET, int(os.environ["BAD_INPUT_EXAMPLES"]))
@@ -82,6 +88,17 @@ class Form:
     method: str = "post"
     refused: Callable = field(default=lambda response: response.status_code != 302)
     extra: Callable[[], dict] = field(default=dict)
+    # Put things back after an accepted input so the next one meets the same form (e.g. a move form
+    # that went through); `url` may be a callable for links that die when used (fresh token each time).
+    after: Callable = field(default=lambda response: None)
+
+    def target(self) -> str:
+        return self.url() if callable(self.url) else self.url
+
+
+def success_message(response) -> bool:
+    storage = getattr(response.wsgi_request, "_messages", None)
+    return any(m.level == message_levels.SUCCESS for m in getattr(storage, "_queued_messages", []))
 
 
 def error_message(response) -> bool:
@@ -133,7 +150,75 @@ def _user_state(user):
     return lambda: tuple(User.objects.filter(pk=user.pk).values_list("name", "phone", "password", "email", "is_active"))
 
 
+def _legacy_world(w):
+    """A flagged customer's legacy users: one logged in at the gate (move form, «Utsett»), one of
+    another customer not yet flagged («Meld interesse»), one waiting for activation."""
+    from accounts.tokens import make_token
+    from migration.services import customer_flag_for_move, legacy_account_submit_move, legacy_reset_token
+    from tests.migration.conftest import LEGACY_PASSWORD, LegacyAccountFactory, default_deadline
+
+    customer = w["customer"]
+    customer_flag_for_move(customer=customer, deadline=default_deadline())
+    mover = LegacyAccountFactory(customer=customer, username="flytter", email="flytter@a.example")
+    waiting = LegacyAccountFactory(customer=customer, username="venter", email="venter@a.example")
+    waiting_user = legacy_account_submit_move(account=waiting, name="Venter", email="venter@a.example").user
+    interested = LegacyAccountFactory(username="interessert")
+    legacy_client, interest_client, activation_client = Client(), Client(), Client()
+    legacy_client.post("/flytt/", {"username": mover.username, "password": LEGACY_PASSWORD})
+    interest_client.post("/flytt/", {"username": interested.username, "password": LEGACY_PASSWORD})
+    mover_state = lambda: (  # noqa: E731
+        tuple(LegacyAccount.objects.filter(pk=mover.pk).values_list("state", "user_id", "password", "postponed_at")),
+        User.objects.count(), OutboundEmail.objects.count(),
+    )
+
+    def move_back(response):
+        """An accepted move form or «Utsett»: the account is invited again, as before."""
+        LegacyAccount.objects.filter(pk=mover.pk).update(
+            state=State.INVITED, user=None, submitted_at=None, postponed_at=None
+        )
+
+    def activation_back(response):
+        if User.objects.get(pk=waiting_user.pk).has_usable_password():
+            User.objects.filter(pk=waiting_user.pk).update(password="!unusable", last_login=None)
+            LegacyAccount.objects.filter(pk=waiting.pk).update(
+                state=State.SUBMITTED, legacy_access=True, activated_at=None
+            )
+            activation_client.logout()
+
+    waiting_state = lambda: (  # noqa: E731
+        tuple(User.objects.filter(pk=waiting_user.pk).values_list("password", "last_login", "is_active")),
+        tuple(LegacyAccount.objects.filter(pk=waiting.pk).values_list("state", "legacy_access")),
+    )
+    legacy_password = ["Et nytt langt passord 1"]
+    return {
+        "legacy login": (Form("/flytt/", {"username": [mover.username, "ukjent"], "password": [LEGACY_PASSWORD, "feil"]},
+                              mover_state), Client()),
+        "legacy reset": (Form("/flytt/glemt-passord/", {"username": [mover.username, "ukjent"]},
+                              lambda: OutboundEmail.objects.count(),
+                              refused=lambda r: b"Sjekk e-posten din" not in r.content), Client()),
+        "legacy reset confirm": (Form(lambda: f"/flytt/glemt-passord/{legacy_reset_token(LegacyAccount.objects.get(pk=mover.pk))}/",
+                                      {"password1": legacy_password, "password2": legacy_password}, mover_state),
+                                 Client()),
+        "aktiver": (Form("/flytt/aktiver/", {"email": ["venter@a.example", "ukjent@x.no"]},
+                         lambda: OutboundEmail.objects.count(),
+                         refused=lambda r: b"Sjekk e-posten din" not in r.content), Client()),
+        "move form": (Form("/flytt/konto/", {"name": ["Ola"], "email": ["ola.ny@a.example", "flytter@a.example"],
+                                             "phone": ["900 00 000"]}, mover_state, after=move_back), legacy_client),
+        "utsett": (Form("/flytt/utsett/", {"x": ["1"]}, mover_state,
+                        refused=lambda r: r.status_code != 302 or r["Location"] == "/flytt/konto/", after=move_back),
+                   legacy_client),
+        "meld interesse": (Form("/flytt/interesse/", {"message": ["Vi vil flytte"]},
+                                lambda: (MoveInterest.objects.count(), OutboundEmail.objects.count()),
+                                refused=lambda r: not success_message(r)), interest_client),
+        "activation": (Form(lambda: f"/flytt/aktiver/{make_token(User.objects.get(pk=waiting_user.pk), 'activation')}/",
+                            {"new_password1": legacy_password, "new_password2": legacy_password}, waiting_state,
+                            after=activation_back), activation_client),
+    }
+
+
 def forms(w) -> dict[str, tuple[Form, Client]]:
+    if "legacy" not in w:
+        w["legacy"] = _legacy_world(w)
     user, customer = w["user"], w["customer"]
     roles = [r.value for r in Role]
     cart_state = lambda: tuple(CartLine.objects.filter(cart__customer=customer).values_list("product_id", "quantity"))  # noqa: E731
@@ -176,6 +261,7 @@ def forms(w) -> dict[str, tuple[Form, Client]]:
                            "requested_date": ["2030-01-01"], "comment": ["x"]},
                           lambda: Order.objects.count(), refused=lambda r: r.status_code != 302 or "/ordre/" not in r["Location"]),
                      w["client"]),
+        **w["legacy"],
     }
 
 
@@ -198,13 +284,14 @@ def test_junk_never_gives_500_and_a_refused_form_changes_nothing(world, name):
         before = form.state()
         with override_settings(**NO_RATE_LIMITS):
             if form.method == "get":
-                response = client.get(form.url, data)
+                response = client.get(form.target(), data)
             else:  # urlencoded: what a browser sends, and much faster to build than multipart
-                response = client.post(form.url, urlencode(data, doseq=True),
+                response = client.post(form.target(), urlencode(data, doseq=True),
                                        content_type="application/x-www-form-urlencoded")
         assert response.status_code < 500, f"{name}: {response.status_code} for {data!r:.500}"
         if form.method == "post" and form.refused(response):
             assert form.state() == before, f"{name}: refused input changed state: {data!r:.500}"
+        form.after(response)
         if name == "password change" and response.status_code == 302:
             client.force_login(world["user"])  # never happens with a wrong old password, but stay logged in
 

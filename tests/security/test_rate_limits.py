@@ -206,3 +206,98 @@ def test_login_counters_are_shared_by_two_gunicorn_workers(gunicorn):
     assert statuses.count(429) == 35, statuses
     print(f"\ngunicorn x2 workers {sorted(pids)}: 40 failed logins -> {statuses.count(200)} answered, "
           f"{statuses.count(429)} x 429")
+
+
+# --- the migration app: legacy gate, legacy «Glemt passord?», «Aktiver», move form ----------------------
+# Limits (settings.MIGRATION_RATE_LIMITS): per key (username / email / legacy account) and per client
+# address. The Nth request is the first over the limit.
+
+
+@pytest.fixture
+def legacy(customer_a):
+    from tests.migration.conftest import LegacyAccountFactory
+
+    return LegacyAccountFactory(customer=customer_a, username="gammel.bruker")
+
+
+def _limit(action, which):
+    return settings.MIGRATION_RATE_LIMITS[action][which][0]
+
+
+@pytest.mark.parametrize(
+    ("action", "url", "field"),
+    [("legacy_login", "/flytt/", "username"), ("legacy_reset", "/flytt/glemt-passord/", "username"),
+     ("activate_request", "/flytt/aktiver/", "email")],
+)
+def test_migration_forms_limit_one_key_whatever_x_forwarded_for_says(client, legacy, action, url, field):
+    key = legacy.username if field == "username" else "venter@x.example"
+    n = _limit(action, "key")
+    statuses = [
+        client.post(url, {field: key, "password": f"feil-{i}"}, **forged(i)).status_code for i in range(n + 1)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1], statuses
+    # the key is compared case- and space-insensitively, like the lookup
+    assert client.post(url, {field: f" {key.upper()} ", "password": "x"}, **forged(99)).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("action", "url", "field"),
+    [("legacy_login", "/flytt/", "username"), ("legacy_reset", "/flytt/glemt-passord/", "username"),
+     ("activate_request", "/flytt/aktiver/", "email")],
+)
+def test_migration_forms_limit_one_client_over_many_keys_and_forged_ips(client, action, url, field):
+    n = _limit(action, "ip")
+    statuses = [
+        client.post(url, {field: f"gjett{i}@x.example", "password": "feil"}, **forged(i)).status_code
+        for i in range(n + 1)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1], statuses
+
+
+def test_legacy_login_block_holds_for_the_right_password_too(client, legacy):
+    from tests.migration.conftest import LEGACY_PASSWORD
+
+    for i in range(_limit("legacy_login", "key")):
+        client.post("/flytt/", {"username": legacy.username, "password": f"feil-{i}"}, **forged(i))
+    right = client.post("/flytt/", {"username": legacy.username, "password": LEGACY_PASSWORD}, **forged(77))
+    assert right.status_code == 429
+    assert "migration.legacy_account" not in client.session
+
+
+def test_legacy_reset_sends_no_email_once_limited(client, legacy):
+    for i in range(_limit("legacy_reset", "key") + 3):
+        client.post("/flytt/glemt-passord/", {"username": legacy.username}, **forged(i))
+    assert OutboundEmail.objects.filter(kind="migration_legacy_reset").count() == _limit("legacy_reset", "key")
+
+
+def test_move_form_submit_is_limited_per_legacy_account(client, legacy):
+    from migration.services import customer_flag_for_move
+    from tests.migration.conftest import LEGACY_PASSWORD, default_deadline
+
+    customer_flag_for_move(customer=legacy.customer, deadline=default_deadline())
+    client.post("/flytt/", {"username": legacy.username, "password": LEGACY_PASSWORD})
+    n = _limit("move_form", "key")
+    statuses = [  # refused submissions (no valid email) keep the form open, so every one is counted
+        client.post("/flytt/konto/", {"name": "Ola", "email": f"ikke-epost-{i}", "phone": ""}, **forged(i)).status_code
+        for i in range(n + 1)
+    ]
+    assert statuses == [200] * n + [429]
+    valid = client.post("/flytt/konto/", {"name": "Ola", "email": "ola@x.example", "phone": ""}, **forged(50))
+    assert valid.status_code == 429
+    legacy.refresh_from_db()
+    assert legacy.user_id is None
+
+
+def test_migration_limits_count_the_real_client_behind_one_trusted_proxy(client, settings):
+    """TRUSTED_PROXY_COUNT=1: the migration limits count the address the load balancer saw (like
+    allauth's), not REMOTE_ADDR (the load balancer itself, shared by every customer)."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    n = _limit("legacy_login", "ip")
+    statuses = [
+        client.post("/flytt/", {"username": f"gjett{i}", "password": "feil"},
+                    HTTP_X_FORWARDED_FOR=f"10.0.0.{i}, 203.0.113.7").status_code
+        for i in range(n + 1)
+    ]
+    assert statuses[-1] == 429 and 429 not in statuses[:-1]
+    other = client.post("/flytt/", {"username": "ny", "password": "feil"}, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    assert other.status_code == 200

@@ -124,3 +124,143 @@ def test_membership_added_notice_escapes_the_inviting_admins_name(customer_b, ad
     for row in OutboundEmail.objects.all():
         for html, _ in email_render(row).alternatives:
             assert_escaped(html, row.kind)
+
+
+# --- the migration app: legacy names and usernames from the import -----------------------------------
+
+
+@pytest.fixture
+def legacy_world(customer_a, admin_a, django_capture_on_commit_callbacks):
+    """A legacy account whose username, name and customer come from the export with the payload; it
+    goes through interest, the move button, reset, the move form and activation, so every page, email
+    and admin panel of the migration app has something hostile to show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Customer
+    from migration.models import LegacyAccount
+    from tests.migration.conftest import LEGACY_PASSWORD, LegacyAccountFactory
+
+    Customer.objects.filter(pk=customer_a.pk).update(name=f"Kunde {PAYLOAD}"[:150])
+    customer_a.branch.__class__.objects.filter(pk=customer_a.branch_id).update(name=f"Avd {SCRIPT}"[:100])
+    username = f"u{SCRIPT}"[:150]
+    account = LegacyAccountFactory(
+        customer=customer_a, username=username, name=f"Gammel {PAYLOAD}", email="gammel@a.example",
+        phone=PAYLOAD[:40], is_main_user=True,
+    )
+    LegacyAccountFactory(customer=customer_a, username=f"uten{IMG}"[:150], name=f"Uten e-post {IMG}", email="")
+    return {"account": account, "username": username, "password": LEGACY_PASSWORD,
+            "LegacyAccount": LegacyAccount, "timedelta": timedelta, "timezone": timezone}
+
+
+def test_gate_pages_and_move_form_escape_legacy_names_and_usernames(client, legacy_world, staff_user):
+    from migration.services import customer_flag_for_move
+    from tests.migration.conftest import default_deadline
+
+    w = legacy_world
+    account, username = w["account"], w["username"]
+    pages = {}
+    pages["gate, wrong password"] = client.post("/flytt/", {"username": username, "password": "feil"})
+    pages["reset sent"] = client.post("/flytt/glemt-passord/", {"username": username})
+    pages["aktiver sent"] = client.post("/flytt/aktiver/", {"email": f"{SCRIPT}@x.example"})
+    client.post("/flytt/", {"username": username, "password": w["password"]})
+    pages["not ready"] = client.get("/flytt/konto/")
+    pages["interest"] = client.post("/flytt/interesse/", {"message": PAYLOAD}, follow=True)
+    customer_flag_for_move(customer=account.customer, deadline=default_deadline())
+    pages["move form"] = client.get("/flytt/konto/")
+    pages["move form refused"] = client.post("/flytt/konto/", {"name": PAYLOAD, "email": f"{IMG}", "phone": SCRIPT})
+    pages["old shop"] = client.get("/flytt/dagens-nettbutikk/")
+    from migration.services import legacy_reset_token
+
+    pages["reset confirm"] = client.get(f"/flytt/glemt-passord/{legacy_reset_token(account)}/")
+    pages["submitted"] = client.post(
+        "/flytt/konto/", {"name": f"Ny {PAYLOAD}", "email": "ny.bruker@a.example", "phone": ""}, follow=True
+    )
+    account.refresh_from_db()
+    from accounts.tokens import make_token
+
+    pages["activate"] = client.get(f"/flytt/aktiver/{make_token(account.user, 'activation')}/")
+    for where, response in pages.items():
+        assert response.status_code in (200, 400), where
+        assert_escaped(response.content.decode(), f"migration {where}")
+    assert "Gammel &lt;script&gt;" in pages["move form"].content.decode()  # shown, as text
+
+
+def test_migration_admin_escapes_legacy_names_and_usernames(client, staff_user, legacy_world):
+    from migration.models import MigrationEvent, MoveInterest
+    from migration.services import (
+        customer_flag_for_move,
+        legacy_account_activate,
+        legacy_account_submit_move,
+        move_interest_create,
+    )
+    from tests.migration.conftest import default_deadline
+
+    account = legacy_world["account"]
+    move_interest_create(account=account, message=PAYLOAD)
+    customer = account.customer
+    client.force_login(staff_user)
+    # the move button's confirmation page lists the customers and their legacy users
+    confirm = client.post(reverse("admin:accounts_customer_move", args=[customer.pk]))
+    assert confirm.status_code == 200
+    assert_escaped(confirm.content.decode(), "admin move button confirmation")
+    customer_flag_for_move(customer=customer, deadline=default_deadline())
+    result = legacy_account_submit_move(account=account, name=f"Ny {PAYLOAD}", email="ny.admin@a.example")
+    legacy_account_activate(user=result.user)
+    pages = {
+        "legacy accounts": reverse("admin:migration_legacyaccount_changelist"),
+        "legacy accounts, search": reverse("admin:migration_legacyaccount_changelist") + "?q=%3Cscript",
+        "legacy account": reverse("admin:migration_legacyaccount_change", args=[account.pk]),
+        "customer (move panels)": reverse("admin:accounts_customer_change", args=[customer.pk]),
+        "customers": reverse("admin:accounts_customer_changelist"),
+        "dashboard": reverse("admin:migration_dashboard"),
+        "events": reverse("admin:migration_migrationevent_changelist"),
+        "event": reverse("admin:migration_migrationevent_change", args=[MigrationEvent.objects.first().pk]),
+        "interest": reverse("admin:migration_moveinterest_changelist"),
+        "interest item": reverse("admin:migration_moveinterest_change", args=[MoveInterest.objects.get().pk]),
+    }
+    for where, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, where
+        assert_escaped(response.content.decode(), f"admin {where}")
+    assert "&lt;script&gt;" in client.get(pages["legacy accounts"]).content.decode()  # shown, as text
+    # the «Reaktiver» confirmation lists the selected accounts
+    reactivate = client.post(
+        reverse("admin:migration_legacyaccount_changelist"),
+        {"action": "reactivate", "_selected_action": [account.pk]},
+    )
+    assert reactivate.status_code == 200
+    assert_escaped(reactivate.content.decode(), "admin reactivate confirmation")
+
+
+def test_migration_emails_escape_legacy_names_and_usernames(client, legacy_world, django_capture_on_commit_callbacks):
+    from migration.services import (
+        customer_flag_for_move,
+        legacy_account_request_reset,
+        legacy_account_submit_move,
+        move_interest_create,
+        reminders_send,
+    )
+    from tests.migration.conftest import default_deadline
+
+    account = legacy_world["account"]
+    move_interest_create(account=account, message=PAYLOAD)
+    customer_flag_for_move(customer=account.customer, deadline=default_deadline(days=14))
+    legacy_account_request_reset(username=account.username)
+    other = legacy_world["LegacyAccount"].objects.exclude(pk=account.pk).get()
+    other.email = "uten@a.example"
+    other.save(update_fields=["email"])
+    reminders_send(now=legacy_world["timezone"].now() + legacy_world["timedelta"](days=8))
+    legacy_account_submit_move(account=account, name=f"Ny {PAYLOAD}", email="ny.epost@a.example")
+    client.post("/flytt/aktiver/", {"email": "ny.epost@a.example"})
+    kinds = set(OutboundEmail.objects.values_list("kind", flat=True))
+    expected = {"migration_invitation", "migration_legacy_reset", "migration_activation", "migration_reminder"}
+    assert expected <= kinds, kinds
+    for row in OutboundEmail.objects.all():
+        message = email_render(row)
+        assert message.alternatives or row.kind == "migration_interest", row.kind
+        for html, _mimetype in message.alternatives:
+            assert_escaped(html, f"email {row.kind} (html)")
+    invitation = email_render(OutboundEmail.objects.get(kind="migration_invitation", to=account.email))
+    assert "Gammel &lt;script&gt;" in invitation.alternatives[0][0]  # the name is there, as text

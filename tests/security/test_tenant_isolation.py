@@ -89,7 +89,8 @@ EXEMPT = {
     "faq:question": "public help answer",
     "accounts:invitation_accept": "the signed token is the credential (tests/security/test_tokens.py)",
     # The migration links carry signed tokens for one legacy account or user, not object ids; the
-    # token is the credential (tests/migration: tampered, expired and reused links change nothing).
+    # token is the credential (tests/security/test_tokens.py: tampered, expired and reused links change
+    # nothing; the legacy session they open holds one legacy account, never an id from the request).
     "migration:activate": "signed activation token is the credential",
     "migration:invitation": "signed personal invitation token is the credential",
     "migration:legacy_reset_confirm": "signed legacy reset token is the credential",
@@ -175,3 +176,33 @@ def test_the_walk_finds_arguments_in_nested_includes_and_regex_patterns():
     assert found == {"home": {}, "probe:thing": {"pk": "IntConverter"}, "probe:old": {"ref": "regex"}}
     # a new URL with an id that nobody registered is reported
     assert unclassified_urls(probe) == ["probe:old {'ref': 'regex'}", "probe:thing {'pk': 'IntConverter'}"]
+
+
+def test_migration_urls_take_tokens_never_object_ids():
+    """The migration app's public URLs act on the legacy account in the session or the user a signed
+    token names; none takes an object id, so none can be pointed at another customer's object."""
+    migration = dict(item for item in walk_urls() if item[0].startswith("migration:"))
+    assert len(migration) >= 12
+    with_arguments = {name: arguments for name, arguments in migration.items() if arguments}
+    assert with_arguments == {
+        "migration:activate": {"token": "StringConverter"},
+        "migration:invitation": {"token": "StringConverter"},
+        "migration:legacy_reset_confirm": {"token": "StringConverter"},
+    }
+    assert set(with_arguments) <= set(EXEMPT)
+
+
+def test_migration_admin_urls_with_ids_are_staff_only(client_a, customer_b):
+    """The move button's per-customer URL and the migration admin take ids; a customer administrator
+    (not staff) is sent to the login page and nothing is flagged."""
+    from migration.models import CustomerMove
+
+    for url in (
+        reverse("admin:accounts_customer_move", args=[customer_b.pk]),
+        reverse("admin:migration_legacyaccount_changelist"),
+        reverse("admin:migration_dashboard"),
+    ):
+        for method in (client_a.get, client_a.post):
+            response = method(url, {"apply": "1", "deadline": "2099-01-01"})
+            assert response.status_code == 302 and "login" in response["Location"], url
+    assert not CustomerMove.objects.filter(customer=customer_b).exists()

@@ -5,7 +5,10 @@ death on email change and deactivation, GET changes nothing, two concurrent POST
 exactly one wins. Links come from SHOP_URL even when the request carries a forged Host header.
 """
 
+import hashlib
+import hmac
 import threading
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -13,14 +16,22 @@ from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import services
 from accounts.models import Role, User
 from accounts.password_reset import ActiveUserPasswordResetTokenGenerator
 from core.models import OutboundEmail
+from migration.models import LegacyAccount, MigrationEvent
+from migration.services import (
+    invitation_token,
+    legacy_account_submit_move,
+    legacy_reset_token,
+)
 from tests.accounts.conftest import link_in
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
+from tests.migration.conftest import LegacyAccountFactory, default_deadline
 
 NEW = "Et helt nytt og langt passord 7"
 OTHER = "Et annet helt nytt passord 88"
@@ -298,3 +309,300 @@ def test_two_concurrent_posts_with_one_reset_link_exactly_one_wins(customer_a):
     assert len(winners) == 1
     changed = OutboundEmail.objects.filter(kind="accounts.password_reset", to=member.email).count()
     assert changed == 1, f"{changed} «passordet ble endret» notices: both submits went through"
+
+
+# --- the migration app: activation, legacy «Glemt passord?», invitation, hand-off ---------------------
+# Already in tests/migration (not repeated here): activation single use, expiry a minute late, a
+# deactivated user refused, two concurrent activation POSTs (test_activation.py); hand-off once,
+# 301 s old, wrong secret, disabled without LEGACY_HANDOFF_SECRET (test_gate.py).
+
+
+TAMPER = {
+    "signature": lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),
+    "payload": lambda t: ("x" if t[0] != "x" else "y") + t[1:],
+    "no-signature": lambda t: t.rsplit(":", 1)[0],
+    "truncated": lambda t: t[: len(t) // 2],
+    "doubled": lambda t: t + t,
+}
+
+
+def _legacy_state(account):
+    return (
+        tuple(LegacyAccount.objects.filter(pk=account.pk).values_list("password", "state", "legacy_access", "user_id")),
+        MigrationEvent.objects.count(),
+    )
+
+
+@pytest.fixture
+def submitted(customer_a):
+    from migration.services import customer_flag_for_move
+
+    customer_flag_for_move(customer=customer_a, deadline=default_deadline())
+    account = LegacyAccountFactory(customer=customer_a, username="aktiveres")
+    result = legacy_account_submit_move(account=account, name="Aktiv Ny", email="aktiveres@a.example")
+    return result
+
+
+def _activation_link(user):
+    from accounts.tokens import make_token
+
+    return f"/flytt/aktiver/{make_token(user, 'activation')}/"
+
+
+def _activate(client, link, password=NEW):
+    return client.post(link, {"new_password1": password, "new_password2": password})
+
+
+def _activation_state(result):
+    return _state(result.user), _legacy_state(result.account), result.user.memberships.count()
+
+
+@pytest.mark.django_db
+def test_activation_get_changes_nothing_and_post_works_once(client, submitted):
+    link = _activation_link(submitted.user)
+    before = _activation_state(submitted)
+    for _ in range(3):
+        assert client.get(link).status_code == 200
+    assert _activation_state(submitted) == before
+    assert _activate(client, link).status_code == 302
+    again = _activate(Client(), link, OTHER)
+    assert again.status_code == 400
+    assert User.objects.get(pk=submitted.user.pk).check_password(NEW)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("offset", "works"), [(-1, True), (0, True), (1, False)])
+def test_activation_link_expires_exactly_at_activation_timeout(client, submitted, settings, monkeypatch, offset, works):
+    import time
+
+    made_at = float(int(time.time()))
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: made_at))
+    link = _activation_link(submitted.user)
+    timeout = settings.ACTIVATION_TIMEOUT_DAYS * 86400
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: made_at + timeout + offset))
+    response = _activate(client, link)
+    assert response.status_code == (302 if works else 400)
+    assert User.objects.get(pk=submitted.user.pk).has_usable_password() is works
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", TAMPER.values(), ids=TAMPER.keys())
+def test_a_tampered_activation_link_is_refused_and_changes_nothing(client, submitted, tamper):
+    token = _activation_link(submitted.user).split("/")[-2]
+    before = _activation_state(submitted)
+    response = _activate(client, f"/flytt/aktiver/{tamper(token)}/")
+    assert response.status_code in (400, 404)
+    assert _activation_state(submitted) == before
+
+
+@pytest.mark.django_db
+def test_a_token_of_another_purpose_does_not_activate(client, submitted):
+    from accounts.tokens import make_token
+
+    before = _activation_state(submitted)
+    assert _activate(client, f"/flytt/aktiver/{make_token(submitted.user, 'invitation')}/").status_code == 400
+    assert _activation_state(submitted) == before
+
+
+@pytest.mark.django_db
+def test_activation_link_dies_when_the_email_changes(client, submitted):
+    link = _activation_link(submitted.user)
+    User.objects.filter(pk=submitted.user.pk).update(email="endret@a.example")
+    assert _activate(client, link).status_code == 400
+    assert not User.objects.get(pk=submitted.user.pk).has_usable_password()
+
+
+@pytest.mark.django_db
+def test_activation_link_is_built_from_shop_url_not_a_forged_host(client, submitted, settings):
+    settings.SHOP_URL = "https://butikk.example"
+    settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
+    client.post("/flytt/aktiver/", {"email": submitted.user.email}, HTTP_HOST="evil.example")
+    row = OutboundEmail.objects.filter(kind="migration_activation").latest("pk")
+    assert row.context["activation_url"].startswith("https://butikk.example/flytt/aktiver/")
+    assert "evil.example" not in str(row.context)
+
+
+# legacy «Glemt passord?» links
+
+
+@pytest.fixture
+def legacy_account(customer_a):
+    return LegacyAccountFactory(customer=customer_a, username="glemsk")
+
+
+def _legacy_reset(client, token, password=NEW):
+    return client.post(f"/flytt/glemt-passord/{token}/", {"password1": password, "password2": password})
+
+
+def _legacy_password_is(account, password):
+    from migration.services import legacy_account_authenticate
+
+    return legacy_account_authenticate(username=account.username, password=password) is not None
+
+
+@pytest.mark.django_db
+def test_legacy_reset_link_get_changes_nothing_and_post_works_once(client, legacy_account):
+    token = legacy_reset_token(legacy_account)
+    before = _legacy_state(legacy_account)
+    for _ in range(3):
+        assert client.get(f"/flytt/glemt-passord/{token}/").status_code == 200
+    assert _legacy_state(legacy_account) == before
+    assert _legacy_reset(client, token).status_code == 302
+    assert _legacy_reset(Client(), token, OTHER).status_code == 400
+    assert _legacy_password_is(legacy_account, NEW) and not _legacy_password_is(legacy_account, OTHER)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("offset", "works"), [(-1, True), (0, True), (1, False)])
+def test_legacy_reset_link_expires_exactly_at_its_timeout(client, legacy_account, settings, monkeypatch, offset, works):
+    import time
+
+    made_at = float(int(time.time()))
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: made_at))
+    token = legacy_reset_token(legacy_account)
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: made_at + settings.LEGACY_RESET_MAX_AGE + offset))
+    response = _legacy_reset(client, token)
+    assert response.status_code == (302 if works else 400)
+    assert _legacy_password_is(legacy_account, NEW) is works
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", TAMPER.values(), ids=TAMPER.keys())
+def test_a_tampered_legacy_reset_link_is_refused_and_changes_nothing(client, legacy_account, tamper):
+    before = _legacy_state(legacy_account)
+    response = _legacy_reset(client, tamper(legacy_reset_token(legacy_account)))
+    assert response.status_code in (400, 404)
+    assert _legacy_state(legacy_account) == before
+
+
+@pytest.mark.django_db
+def test_legacy_reset_link_of_one_account_cannot_be_rewritten_for_another(client, legacy_account, customer_a):
+    other = LegacyAccountFactory(customer=customer_a, username="offer")
+    forged_token = signing.dumps({"a": other.pk, "p": other.password[-16:]}, salt="wrong-salt")
+    before = _legacy_state(other)
+    assert _legacy_reset(client, forged_token).status_code == 400
+    assert _legacy_state(other) == before
+
+
+@pytest.mark.django_db
+def test_legacy_reset_link_dies_when_the_account_is_shut_out(client, legacy_account):
+    token = legacy_reset_token(legacy_account)
+    LegacyAccount.objects.filter(pk=legacy_account.pk).update(is_active=False)
+    assert _legacy_reset(client, token).status_code == 400
+    assert LegacyAccount.objects.get(pk=legacy_account.pk).password == legacy_account.password
+
+
+# personal invitation links (to the move form): valid through the deadline day, then refused
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("deadline_offset_days", "works"), [(0, True), (-1, False)])
+def test_invitation_link_works_through_its_deadline_day_and_not_after(client, legacy_account, deadline_offset_days, works):
+    token = invitation_token(legacy_account, timezone.localdate() + timedelta(days=deadline_offset_days))
+    before = _legacy_state(legacy_account)
+    response = client.get(f"/flytt/invitasjon/{token}/")
+    assert response.status_code == (302 if works else 400)
+    assert ("migration.legacy_account" in client.session) is works
+    assert _legacy_state(legacy_account) == before  # opening the link changes nothing stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", TAMPER.values(), ids=TAMPER.keys())
+def test_a_tampered_invitation_link_is_refused(client, legacy_account, tamper):
+    token = invitation_token(legacy_account, default_deadline())
+    assert client.get(f"/flytt/invitasjon/{tamper(token)}/").status_code in (400, 404)
+    assert "migration.legacy_account" not in client.session
+
+
+@pytest.mark.django_db
+def test_invitation_link_with_a_later_deadline_written_in_is_refused(client, legacy_account):
+    forged_token = signing.dumps({"a": legacy_account.pk, "d": "2099-12-31"}, salt="not-the-salt")
+    assert client.get(f"/flytt/invitasjon/{forged_token}/").status_code == 400
+
+
+@pytest.mark.django_db
+def test_invitation_link_of_a_shut_out_account_is_refused(client, legacy_account):
+    token = invitation_token(legacy_account, default_deadline())
+    LegacyAccount.objects.filter(pk=legacy_account.pk).update(is_active=False)
+    assert client.get(f"/flytt/invitasjon/{token}/").status_code == 400
+    assert "migration.legacy_account" not in client.session
+
+
+# the legacy shop's signed hand-off (HMAC-SHA256 over "username:ts"), max age LEGACY_HANDOFF_MAX_AGE
+
+SECRET = "delt-hemmelighet-for-test"
+
+
+def _handoff(username, ts, secret=SECRET, sig=None):
+    sig = sig or hmac.new(secret.encode(), f"{username}:{ts}".encode(), hashlib.sha256).hexdigest()
+    return f"/flytt/overlevering/?username={username}&ts={ts}&sig={sig}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("age", "works"), [(299, True), (300, True), (301, False), (-31, False)])
+def test_handoff_works_until_exactly_its_max_age(client, legacy_account, settings, monkeypatch, age, works):
+    import migration.views
+
+    settings.LEGACY_HANDOFF_SECRET = SECRET
+    assert settings.LEGACY_HANDOFF_MAX_AGE == 300
+    ts = 1_800_000_000
+    monkeypatch.setattr(migration.views, "time", SimpleNamespace(time=lambda: ts + age))
+    response = client.get(_handoff(legacy_account.username, ts))
+    assert response["Location"] == ("/flytt/konto/" if works else "/flytt/")
+    assert ("migration.legacy_account" in client.session) is works
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tamper", ["signature", "username", "timestamp", "empty signature", "uppercase hex"])
+def test_a_tampered_handoff_is_refused(client, legacy_account, customer_a, settings, tamper):
+    import time
+
+    settings.LEGACY_HANDOFF_SECRET = SECRET
+    LegacyAccountFactory(customer=customer_a, username="offer")
+    ts = int(time.time())
+    good = hmac.new(SECRET.encode(), f"{legacy_account.username}:{ts}".encode(), hashlib.sha256).hexdigest()
+    url = {
+        "signature": _handoff(legacy_account.username, ts, sig=good[:-1] + ("0" if good[-1] != "0" else "1")),
+        "username": _handoff("offer", ts, sig=good),
+        "timestamp": _handoff(legacy_account.username, ts + 1, sig=good),
+        "empty signature": _handoff(legacy_account.username, ts, sig="-"),
+        "uppercase hex": _handoff(legacy_account.username, ts, sig=good.upper()),
+    }[tamper]
+    assert client.get(url)["Location"] == "/flytt/"
+    assert "migration.legacy_account" not in client.session
+
+
+@pytest.mark.django_db
+def test_handoff_replay_is_refused_even_in_a_fresh_session(client, legacy_account, settings):
+    """The product's rule: a hand-off link works once (its signature is remembered in the cache
+    until it has expired anyway)."""
+    import time
+
+    settings.LEGACY_HANDOFF_SECRET = SECRET
+    url = _handoff(legacy_account.username, int(time.time()))
+    assert client.get(url)["Location"] == "/flytt/konto/"
+    for _ in range(2):
+        replay = Client()
+        assert replay.get(url)["Location"] == "/flytt/"
+        assert "migration.legacy_account" not in replay.session
+
+
+@pytest.mark.django_db
+def test_handoff_signed_with_an_empty_secret_is_refused_when_disabled(client, legacy_account, settings):
+    import time
+
+    settings.LEGACY_HANDOFF_SECRET = ""
+    url = _handoff(legacy_account.username, int(time.time()), secret="")
+    assert client.get(url).status_code == 404
+    assert "migration.legacy_account" not in client.session
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_posts_with_one_legacy_reset_link_exactly_one_wins(customer_a):
+    account = LegacyAccountFactory(customer=customer_a, username="samtidig")
+    link = f"/flytt/glemt-passord/{legacy_reset_token(account)}/"
+    statuses = _race(link, lambda client, password: client.post(link, {"password1": password, "password2": password}))
+    assert sorted(statuses.values()) == [302, 400], statuses
+    winner = next(p for p, s in statuses.items() if s == 302)
+    assert _legacy_password_is(account, winner)

@@ -1,0 +1,121 @@
+"""Legacy data at rest: after `import_legacy` no weak legacy hash is stored anywhere.
+
+The export holds salted SHA-1 (the legacy shop's own), Django's salted MD5, unsalted MD5 and SHA-1,
+bcrypt and PBKDF2 rows. The import stores the weak ones in `PendingLegacyHash` (the resumable second
+step); `wrap_legacy_hashes` replaces each by an argon2 wrapper on the account and deletes the row.
+After that step, every text column of every table in the database is scanned for the weak digests.
+"""
+
+import hashlib
+from io import StringIO
+
+import bcrypt
+import pytest
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import models
+
+from accounts.models import Branch
+from migration.hashers import is_weak_stored, legacy_check_password
+from migration.importer import legacy_hashes_wrap, legacy_import
+from migration.models import LegacyAccount, PendingLegacyHash
+from migration.services import legacy_account_authenticate
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "gammelt-hemmelig-1"
+SALT = "s4lt"
+WEAK = {  # username: (hash in the export, the digest that must never be at rest)
+    "sha1salt": (f"sha1${SALT}${hashlib.sha1((SALT + PASSWORD).encode()).hexdigest()}",),
+    "md5salt": (f"md5${SALT}${hashlib.md5((SALT + PASSWORD).encode()).hexdigest()}",),  # noqa: S324
+    "md5bare": (hashlib.md5(PASSWORD.encode()).hexdigest(),),  # noqa: S324
+    "md5unsalted": (f"md5$${hashlib.md5(PASSWORD.encode()).hexdigest()}",),  # noqa: S324
+    "sha1unsalted": (f"sha1$${hashlib.sha1(PASSWORD.encode()).hexdigest()}",),
+}
+STRONG = {
+    "bcrypt": bcrypt.hashpw(PASSWORD.encode(), bcrypt.gensalt(rounds=4)).decode(),
+    "pbkdf2": make_password(PASSWORD, hasher="pbkdf2_sha256"),
+}
+
+
+def _digest(encoded: str) -> str:
+    return encoded.rsplit("$", 1)[-1]
+
+
+@pytest.fixture
+def export(tmp_path):
+    Branch.objects.create(code="OSL", name="Oslo")
+    customers = tmp_path / "customers.csv"
+    customers.write_text(
+        "customer_number;name;branch_code;org_number;email;phone\n40001;Hash AS;OSL;933333333;;\n",
+        encoding="utf-8",
+    )
+    rows = {**{u: h for u, (h,) in WEAK.items()}, **STRONG}
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text(
+        "username;customer_number;name;email;phone;password_hash;is_main_user;is_active\n"
+        + "".join(f"{u};40001;Bruker {u};{u}@hash.example;;{h};0;1\n" for u, h in rows.items()),
+        encoding="utf-8",
+    )
+    return customers, accounts
+
+
+def _text_columns():
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, (models.CharField, models.TextField, models.JSONField)):
+                yield model, field
+
+
+def _where_at_rest(fragment: str) -> list[str]:
+    found = []
+    for model, field in _text_columns():
+        lookup = f"{field.attname}__contains" if not isinstance(field, models.JSONField) else None
+        if lookup is None:  # JSON: compare the serialised value
+            if any(fragment in str(v) for v in model._default_manager.values_list(field.attname, flat=True)):
+                found.append(f"{model._meta.label}.{field.name}")
+        elif model._default_manager.filter(**{lookup: fragment}).exists():
+            found.append(f"{model._meta.label}.{field.name}")
+    return found
+
+
+def test_pending_table_holds_only_the_weak_hashes_until_the_wrap_step(export):
+    report = legacy_import(customers_path=export[0], accounts_path=export[1])
+    assert report.hashes_pending == len(WEAK)
+    pending = dict(PendingLegacyHash.objects.values_list("account__username", "legacy_hash"))
+    assert set(pending) == set(WEAK)  # strong hashes never go through the pending table
+    # the accounts themselves never hold a weak hash, even before wrapping
+    assert not any(is_weak_stored(p) for p in LegacyAccount.objects.values_list("password", flat=True))
+    assert legacy_account_authenticate(username="md5bare", password=PASSWORD) is not None  # usable meanwhile
+
+
+def test_after_wrapping_no_weak_digest_is_stored_in_any_table(export):
+    legacy_import(customers_path=export[0], accounts_path=export[1])
+    assert legacy_hashes_wrap() == len(WEAK)
+    assert not PendingLegacyHash.objects.exists()
+    for username, (encoded,) in WEAK.items():
+        assert _where_at_rest(_digest(encoded)) == [], f"{username}: weak digest at rest"
+    for account in LegacyAccount.objects.all():
+        assert not is_weak_stored(account.password), account.username
+        assert legacy_check_password(PASSWORD, account.password), account.username
+        assert not legacy_check_password("feil", account.password), account.username
+    stored = dict(LegacyAccount.objects.values_list("username", "password"))
+    assert stored["bcrypt"] == STRONG["bcrypt"] and stored["pbkdf2"] == STRONG["pbkdf2"]
+    assert all(stored[u].split("$", 1)[0].endswith("_argon2") for u in WEAK)
+
+
+def test_the_import_command_wraps_inline_and_leaves_nothing_weak(export):
+    call_command("import_legacy", str(export[0]), str(export[1]), "--jobs", "1", stdout=StringIO(), stderr=StringIO())
+    assert not PendingLegacyHash.objects.exists()
+    for username, (encoded,) in WEAK.items():
+        assert _where_at_rest(_digest(encoded)) == [], username
+    assert not any(is_weak_stored(p) for p in LegacyAccount.objects.values_list("password", flat=True))
+
+
+def test_reimport_of_the_same_export_stores_no_weak_hash_again(export):
+    call_command("import_legacy", str(export[0]), str(export[1]), "--jobs", "1", stdout=StringIO(), stderr=StringIO())
+    before = dict(LegacyAccount.objects.values_list("username", "password"))
+    report = legacy_import(customers_path=export[0], accounts_path=export[1])
+    assert report.hashes_pending == 0 and not PendingLegacyHash.objects.exists()
+    assert dict(LegacyAccount.objects.values_list("username", "password")) == before
