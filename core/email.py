@@ -167,15 +167,34 @@ def _after_failure(email: OutboundEmail, exc: Exception) -> str:
 
 
 def outbox_sweep() -> int:
-    """Re-enqueue pending rows whose task seems lost; returns how many were re-enqueued."""
+    """Re-enqueue rows whose task seems lost; returns how many were re-enqueued.
+
+    Pending rows well past their due time lost their task (a broker restart, a dead worker). Rows
+    still "sending" that long had their worker die between SMTP's end-of-data mark and the
+    server's reply: we cannot know whether the server kept the message (RFC 1047). They are sent
+    again, because a lost activation email blocks a customer while a rare second copy (with the same
+    Message-ID, which mail clients fold) does no harm.
+    """
     from .tasks import outbox_send
 
-    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_STALE_AFTER_SECONDS)
-    ids = list(OutboundEmail.objects.stale(older_than=cutoff).values_list("pk", flat=True)[:5000])
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_STALE_AFTER_SECONDS)
+    unconfirmed = list(
+        OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, updated_at__lt=cutoff)
+        .values_list("pk", flat=True)[:5000]
+    )
+    if unconfirmed:
+        OutboundEmail.objects.filter(pk__in=unconfirmed, status=OutboundEmail.Status.SENDING).update(
+            status=OutboundEmail.Status.PENDING,
+            last_error="Unconfirmed: the worker stopped before the SMTP server answered; sent again.",
+            next_attempt_at=now,
+            updated_at=now,
+        )
+    ids = unconfirmed + list(OutboundEmail.objects.stale(older_than=cutoff).values_list("pk", flat=True)[:5000])
     for email_id in ids:
         outbox_send.delay(email_id)
     if ids:
-        logger.info("outbox sweep re-enqueued %d emails", len(ids))
+        logger.info("outbox sweep re-enqueued %d emails (%d unconfirmed)", len(ids), len(unconfirmed))
     return len(ids)
 
 

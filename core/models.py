@@ -21,8 +21,8 @@ class OutboundEmail(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Venter")
-        # Committed just before the SMTP end-of-data mark; a row left here means its worker died in
-        # the last instant, almost always after the server accepted the message (see core/smtp.py).
+        # Committed just before the SMTP end-of-data mark. A row left here means its worker died
+        # before the server answered; the sweeper sends it again (see core/email.py::outbox_sweep).
         SENDING = "sending", _("Sendes (ubekreftet)")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Feilet")

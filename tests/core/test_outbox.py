@@ -96,3 +96,14 @@ def test_staff_can_resend_a_failed_email_from_admin(admin_client, mailoutbox, dj
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.SENT
     assert len(mailoutbox) == 1
+
+
+def test_sweeper_sends_again_a_row_whose_worker_died_before_the_server_answered(mailoutbox, settings):
+    settings.OUTBOX_STALE_AFTER_SECONDS = 0
+    row = OutboundEmail.objects.create(idempotency_key="stuck", kind="test", to="a@b.example",
+                                       template="email/core/test", context={"name": "A"},
+                                       status=OutboundEmail.Status.SENDING, attempts=1)
+    assert outbox_sweep() == 1
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert len(mailoutbox) == 1
