@@ -51,6 +51,11 @@ def bench_env(port: int) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         CACHE_KEY_PREFIX="bench",
     )
+    if not env.get("IDP_OIDC_PRIVATE_KEY"):
+        # Production settings require a signing key; the bench never signs a token, any key will do.
+        from identity.keys import generate_pem
+
+        env["IDP_OIDC_PRIVATE_KEY"] = generate_pem()
     return env
 
 

@@ -25,3 +25,12 @@ def ceiling(request):
 urlpatterns = list(shop_urlpatterns)
 if os.environ.get("BENCH_CEILING") == "1":
     urlpatterns.insert(0, path("bench/ceiling/", ceiling, name="bench_ceiling"))
+
+_STATIC = _TEMPLATE.render(Context({"title": "Tak", "items": _ITEMS}))
+
+
+def static(request):
+    return HttpResponse(_STATIC)
+
+
+urlpatterns.insert(0, path("bench/static/", static))

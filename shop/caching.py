@@ -4,8 +4,12 @@ Everything is keyed by a catalogue version that moves on every ORM write to a pr
 stock row, net price or discount (signals below) and after a catalogue import
 (`catalogue_changed()`), so a cached value is never older than the data it was computed from; the
 timeout only bounds how long unused keys linger. Keys are built from the SQL of the query they
-stand for, so a customer-specific query (sorted by that customer's prices) gets its own key. Prices
-themselves are never cached: they are priced per request by `shop.pricing`.
+stand for, so a customer-specific query (sorted by that customer's prices) gets its own key.
+
+Rendered fragments (`cached_fragment`) are the one place prices are cached: as HTML, keyed by the
+customer, branch, role, language and URL besides the catalogue version. Net prices and discounts
+move that version, so a fragment is never older than the prices in it; `shop.pricing` stays the
+only place that computes them.
 """
 
 import hashlib
@@ -16,6 +20,10 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 VERSION_KEY = "shop:catalogue-version"
 
@@ -57,6 +65,48 @@ def cached(kind: str, parts, compute, *, timeout: int | None = None):
         value = compute()
         cache.set(key, value, timeout or settings.SHOP_LIST_CACHE_SECONDS)
     return value
+
+
+# Fragments are shared by every user of a customer, but each form in them must carry the user's own
+# CSRF token. They are rendered with this placeholder, which escaped text can never contain (every
+# "<" in it becomes "&lt;"), and the request's token is put in when the fragment is served.
+CSRF_PLACEHOLDER = "<csrf-token>"
+
+
+def viewer(request) -> tuple:
+    """What a shop fragment shows besides catalogue data: the URL, the language and who looks.
+
+    The URL covers filters, page and the `next` fields of the forms; the customer covers prices;
+    branch and role cover stock lines and the buy buttons.
+    """
+    user = request.user
+    membership = request.tenant.membership if user.is_authenticated else None
+    branch = membership.customer.branch if membership else None
+    return (
+        request.get_full_path(),
+        get_language(),
+        user.is_authenticated,
+        membership.customer_id if membership else None,
+        (branch.pk, branch.name) if branch else None,
+        membership.role if membership else None,
+    )
+
+
+def cached_fragment(request, kind: str, template: str, context, *, parts=()) -> SafeString:
+    """`template` rendered with `context()`, cached per catalogue version, viewer and `parts`.
+
+    `context` is only called on a miss, so a hit costs no queries. `parts` must name anything else
+    the fragment shows that the catalogue version does not cover (a customer's latest orders, say).
+    """
+
+    def render() -> str:
+        placeholder = mark_safe(CSRF_PLACEHOLDER)  # noqa: S308 - a constant: the tag must not escape it
+        return render_to_string(template, {**context(), "csrf_token": placeholder}, request)
+
+    html = cached(kind, (template, viewer(request), parts), render)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping
 
 
 def query_key(queryset) -> tuple:

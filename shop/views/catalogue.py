@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..caching import cached, categories_all, query_key
+from ..caching import cached, cached_fragment, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..models import Category, Order, OrderLine, Product, Stock
@@ -39,7 +39,30 @@ class CachedCountPaginator(Paginator):
 
 
 def _product_list(request, *, template, query="", category=None, all_categories=None, extra=None):
-    """The shared list behind catalogue, category and search pages: filters, sorting, paging."""
+    """The shared list behind catalogue, category and search pages: filters, sorting, paging.
+
+    The filters and results are one cached fragment: a repeated view of the same list by the same
+    customer costs no query and no row rendering until the catalogue or its prices change.
+    """
+    if all_categories is None:
+        all_categories = categories_all()
+    listing = cached_fragment(
+        request,
+        "listing",
+        "shop/_listing.html",
+        lambda: _listing_context(request, query=query, category=category, all_categories=all_categories),
+    )
+    context = {
+        "listing": listing,
+        "query": query,
+        "category": category,
+        "categories": [c for c in all_categories if c.parent_id is None],
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def _listing_context(request, *, query, category, all_categories) -> dict:
     pricing = pricing_for_request(request)
     branch = _branch(request)
     form = ProductFilterForm(request.GET or None)
@@ -47,8 +70,6 @@ def _product_list(request, *, template, query="", category=None, all_categories=
     if form.is_bound:
         form.is_valid()  # cleaned_data keeps the valid fields: one bad parameter drops only itself
         data = form.cleaned_data
-    if all_categories is None:
-        all_categories = categories_all()
 
     products = Product.objects.active().select_related("category").with_stock(branch)
     if query:
@@ -97,12 +118,11 @@ def _product_list(request, *, template, query="", category=None, all_categories=
     items = _attach_prices(pricing, [rows[pk] for pk in ids if pk in rows])
     params = request.GET.copy()
     params.pop("side", None)
-    context = {
+    return {
         "page": page,
         "products": items,
         "query": query,
         "category": category,
-        "categories": [c for c in all_categories if c.parent_id is None],
         "all_categories": all_categories,
         "chosen_category": chosen_category,
         "manufacturers": manufacturers,
@@ -114,14 +134,30 @@ def _product_list(request, *, template, query="", category=None, all_categories=
         "branch": branch,
         "pricing": pricing,
         "quantity_form": QuantityForm(),
-        **(extra or {}),
     }
-    return render(request, template, context)
 
 
 def home(request):
     """The shop's face: search, categories, popular products and shortcuts for customers."""
     pricing = pricing_for_request(request)
+    customer = pricing.customer
+    recent_orders = []
+    if customer is not None:
+        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
+    # Categories, latest orders and popular products are one cached fragment. The orders as shown
+    # are part of its key: a new order or a changed status shows at once.
+    latest_order = recent_orders[0].pk if recent_orders else None
+    showcase = cached_fragment(
+        request,
+        "home",
+        "shop/_home_showcase.html",
+        lambda: {"recent_orders": recent_orders, **_showcase_context(request, pricing, latest_order)},
+        parts=[(o.pk, o.status, o.reference) for o in recent_orders],
+    )
+    return render(request, "shop/home.html", {"showcase": showcase})
+
+
+def _showcase_context(request, pricing, latest_order) -> dict:
     all_categories = categories_all()
     top = [c for c in all_categories if c.parent_id is None]
     children = {}
@@ -131,17 +167,13 @@ def home(request):
     for node in top:
         node.child_list = children.get(node.pk, [])[:6]
     customer = pricing.customer
-    recent_orders = []
-    if customer is not None:
-        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
     lines = OrderLine.objects.filter(product__is_active=True)
     popular_ids = []
-    if recent_orders:
-        # What this customer buys again and again beats what everybody buys. Cached until the
-        # customer's next order (its latest order is part of the key) or catalogue change.
+    if latest_order is not None:
+        # What this customer buys again and again beats what everybody buys.
         popular_ids = cached(
             "popular-customer",
-            (customer.pk, recent_orders[0].pk),
+            (customer.pk, latest_order),
             lambda: _most_ordered(lines.filter(order__customer=customer)),
         )
         popular_title = _("Ofte kjøpt av dere")
@@ -157,19 +189,14 @@ def home(request):
     else:
         # No orders yet: show well-stocked products so the page is never empty.
         popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
-    return render(
-        request,
-        "shop/home.html",
-        {
-            "categories": top,
-            "popular": _attach_prices(pricing, popular),
-            "popular_title": popular_title,
-            "recent_orders": recent_orders,
-            "pricing": pricing,
-            "branch": branch,
-            "quantity_form": QuantityForm(),
-        },
-    )
+    return {
+        "categories": top,
+        "popular": _attach_prices(pricing, popular),
+        "popular_title": popular_title,
+        "pricing": pricing,
+        "branch": branch,
+        "quantity_form": QuantityForm(),
+    }
 
 
 def _most_ordered(lines) -> list[int]:
@@ -219,27 +246,31 @@ def search(request):
 
 
 def product_detail(request, sku):
+    """The product page. Its body is a cached fragment: an unknown or inactive SKU is a 404 (never
+    cached), and any change to the product, its stock or the customer's prices moves the version."""
+    name = cached("product-name", (sku,), lambda: _product(request, sku).name)
+    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, sku))
+    return render(request, "shop/product.html", {"name": name, "body": body})
+
+
+def _product(request, sku):
+    return get_object_or_404(Product.objects.active().select_related("category").with_stock(_branch(request)), sku=sku)
+
+
+def _product_context(request, sku) -> dict:
     pricing = pricing_for_request(request)
-    branch = _branch(request)
-    product = get_object_or_404(
-        Product.objects.active().select_related("category").with_stock(branch), sku=sku
-    )
-    all_categories = categories_all()
+    product = _product(request, sku)
     stock = list(
         Stock.objects.filter(product=product, quantity__gt=0)
         .select_related("branch")
         .order_by("branch__name")
     )
-    return render(
-        request,
-        "shop/product.html",
-        {
-            "product": product,
-            "price": pricing.price(product),
-            "pricing": pricing,
-            "branch": branch,
-            "stock": stock,
-            "breadcrumbs": category_ancestors(product.category, all_categories),
-            "quantity_form": QuantityForm(),
-        },
-    )
+    return {
+        "product": product,
+        "price": pricing.price(product),
+        "pricing": pricing,
+        "branch": _branch(request),
+        "stock": stock,
+        "breadcrumbs": category_ancestors(product.category, categories_all()),
+        "quantity_form": QuantityForm(),
+    }

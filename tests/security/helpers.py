@@ -47,7 +47,7 @@ def unreachable_redis_caches() -> dict:
     """CACHES pointing at a Redis that refuses connections (the shared server is left alone)."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
