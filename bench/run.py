@@ -143,6 +143,7 @@ def pages(env: dict) -> tuple[list[tuple[str, str, int]], str, str]:
     return (
         [
             ("ceiling (bare view)", "/bench/ceiling/", 200),
+            ("same bytes, no template", "/bench/static/", 200),
             ("front page", "/", 200),
             ("category list", f"/sortiment/{slug}/", 200),
             ("word search", "/sok/?q=stikkontakt+hvit", 200),
@@ -188,6 +189,10 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (default 10)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
     parser.add_argument("--only", default="", help="comma-separated words to pick pages (ceiling always runs)")
+    parser.add_argument(
+        "--rounds", type=int, default=1,
+        help="measure every page this many times, interleaved, and report the median round (default 1)",
+    )
     args = parser.parse_args()
 
     wrk = ensure_wrk()
@@ -198,7 +203,7 @@ def main() -> None:
     page_list, email, password = pages(env)
     if args.only:
         words = args.only.split(",")
-        page_list = [p for p in page_list if p[1] == "/bench/ceiling/" or any(w in p[0] for w in words)]
+        page_list = [p for p in page_list if p[1].startswith("/bench/") or any(w in p[0] for w in words)]
 
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
@@ -209,15 +214,24 @@ def main() -> None:
         wait_for(f"{base}/healthz")
         cookie = login(base, email, password)
         queries = count_queries(env, cookie, page_list)
-        rows = []
         for label, path, expected in page_list:
-            measured = queries[path]
-            if measured["status"] != expected:
-                sys.exit(f"{label} {path}: status {measured['status']}, expected {expected}")
-            print(f"  {label} …", end="", flush=True)
-            result = run_wrk(wrk, base + path, cookie, args.duration)
-            print(f" {result['rps']:.0f} req/s", flush=True)
-            rows.append({"page": label, "path": path, **result, **measured})
+            if queries[path]["status"] != expected:
+                sys.exit(f"{label} {path}: status {queries[path]['status']}, expected {expected}")
+        # Rounds are interleaved (every page once, then again) so that a noisy minute on a shared
+        # machine hits every page alike; each page reports its median round by req/s.
+        results = {path: [] for _label, path, _expected in page_list}
+        for round_no in range(args.rounds):
+            for label, path, _expected in page_list:
+                print(f"  [{round_no + 1}/{args.rounds}] {label} …", end="", flush=True)
+                result = run_wrk(wrk, base + path, cookie, args.duration)
+                print(f" {result['rps']:.0f} req/s", flush=True)
+                results[path].append(result)
+        rows = []
+        for label, path, _expected in page_list:
+            ranked = sorted(results[path], key=lambda r: r["rps"])
+            median = ranked[len(ranked) // 2]
+            rows.append({"page": label, "path": path, **median, **queries[path],
+                         "rounds_rps": [r["rps"] for r in results[path]]})
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -236,6 +250,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     meta = {"when": stamp, "nproc": os.cpu_count(), "workers": args.workers, "duration_s": args.duration,
+            "rounds": args.rounds,
             "wrk": "-t2 -c16", "load_average": os.getloadavg()}
     (RESULTS / f"pages-{stamp}.json").write_text(json.dumps({"meta": meta, "pages": rows}, indent=2))
     print(f"\nload average {os.getloadavg()[0]:.2f}; results in bench/results/pages-{stamp}.json")
