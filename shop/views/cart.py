@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import customer_required, redirect_back
 
+from ..caching import cached_fragment
 from ..cart import (
     cart_add,
     cart_add_many,
@@ -39,10 +40,20 @@ def _cart_for(request, *, create=False):
 def cart_detail(request):
     cart = _cart_for(request)
     summary = cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch)
+    can_order = request.tenant.membership.can_order
+    # The lines as rendered are cached: the summary's version (products, quantities, prices) and the
+    # line ids name everything else they show, so an unchanged cart is not rendered twice.
+    lines = cached_fragment(
+        request,
+        "cart",
+        "shop/_cart_lines.html",
+        lambda: {"summary": summary, "can_order": can_order},
+        parts=(summary.version, [item.line.pk for item in summary.lines]),
+    )
     return render(
         request,
         "shop/cart.html",
-        {"cart": cart, "summary": summary, "can_order": request.tenant.membership.can_order},
+        {"cart": cart, "summary": summary, "can_order": can_order, "lines": lines},
     )
 
 
