@@ -129,3 +129,30 @@ def test_a_repeated_list_view_costs_no_catalogue_queries(
     # Left: the session, the user and the user's memberships (who is looking, and for which customer).
     with django_assert_max_num_queries(3):
         assert product.name in buyer_client.get(path).content.decode()
+
+
+def test_cart_page_shows_every_change_to_the_cart_at_once(buyer_client, buyer_member, product):
+    from shop.cart import cart_add, cart_get_or_create, cart_line_set_quantity
+
+    cart = cart_get_or_create(customer=buyer_member.customer, user=buyer_member.user)
+    line = cart_add(cart=cart, product=product, quantity=2)
+    assert 'value="2"' in buyer_client.get(reverse("shop:cart")).content.decode()
+    cart_line_set_quantity(line=line, quantity=7)
+    html = buyer_client.get(reverse("shop:cart")).content.decode()
+    assert 'value="7"' in html and "104,30 kr" in html  # 7 × 14,90
+    NetPriceFactory(customer=buyer_member.customer, product=product, price=Decimal("10.00"))
+    assert "70,00 kr" in buyer_client.get(reverse("shop:cart")).content.decode()
+
+
+def test_a_colleagues_cart_with_the_same_content_has_its_own_forms(buyer_member, product):
+    from shop.cart import cart_add, cart_get_or_create
+
+    colleague = MembershipFactory(customer=buyer_member.customer, role=Role.BUYER, user__password=PASSWORD)
+    pages = []
+    for member in (buyer_member, colleague):
+        cart = cart_get_or_create(customer=member.customer, user=member.user)
+        line = cart_add(cart=cart, product=product, quantity=2)
+        html = logged_in(member).get(reverse("shop:cart")).content.decode()
+        assert reverse("shop:cart_line_update", args=[line.pk]) in html
+        pages.append(html)
+    assert pages[0] != pages[1]
