@@ -82,29 +82,40 @@ def cart_add_many(*, cart: Cart, items: list[tuple[Product, int]]) -> list[CartL
                 changed.append(line)
         CartLine.objects.bulk_create(new)
         CartLine.objects.bulk_update(changed, ["quantity"])
-        Cart.objects.filter(pk=cart.pk).update(updated_at=timezone.now())
+        _cart_touch(cart.pk)
     return [*new, *changed]
+
+
+def _cart_touch(cart_id) -> None:
+    """Every change to a cart's lines moves its `updated_at`: the cart page's cache key."""
+    Cart.objects.filter(pk=cart_id).update(updated_at=timezone.now())
 
 
 def cart_line_set_quantity(*, line: CartLine, quantity: int) -> CartLine | None:
     """Change a line's quantity; 0 removes it."""
     if quantity <= 0:
-        line.delete()
+        cart_line_remove(line=line)
         return None
     line.quantity = min(quantity, MAX_QUANTITY)
-    line.save(update_fields=["quantity"])
+    with transaction.atomic():
+        line.save(update_fields=["quantity"])
+        _cart_touch(line.cart_id)
     return line
 
 
 def cart_line_remove(*, line: CartLine) -> None:
-    line.delete()
+    with transaction.atomic():
+        line.delete()
+        _cart_touch(line.cart_id)
 
 
 def cart_clear(*, cart: Cart | None) -> int:
     """«Tøm handlekurven»: remove every line of the open cart; returns how many were removed."""
     if cart is None:
         return 0
-    deleted, _ = CartLine.objects.filter(cart=cart, cart__status=Cart.Status.OPEN).delete()
+    with transaction.atomic():
+        deleted, _ = CartLine.objects.filter(cart=cart, cart__status=Cart.Status.OPEN).delete()
+        _cart_touch(cart.pk)
     return deleted
 
 

@@ -39,22 +39,20 @@ def _cart_for(request, *, create=False):
 @customer_required
 def cart_detail(request):
     cart = _cart_for(request)
-    summary = cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch)
     can_order = request.tenant.membership.can_order
-    # The lines as rendered are cached: the summary's version (products, quantities, prices) and the
-    # line ids name everything else they show, so an unchanged cart is not rendered twice.
-    lines = cached_fragment(
+    # The cart as rendered is cached: every change to its lines moves `updated_at`, and the catalogue
+    # version covers prices and stock, so an unchanged cart is neither priced nor rendered twice.
+    body = cached_fragment(
         request,
         "cart",
-        "shop/_cart_lines.html",
-        lambda: {"summary": summary, "can_order": can_order},
-        parts=(summary.version, [item.line.pk for item in summary.lines]),
+        "shop/_cart_body.html",
+        lambda: {
+            "summary": cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch),
+            "can_order": can_order,
+        },
+        parts=(cart.pk, cart.updated_at) if cart else None,
     )
-    return render(
-        request,
-        "shop/cart.html",
-        {"cart": cart, "summary": summary, "can_order": can_order, "lines": lines},
-    )
+    return render(request, "shop/cart.html", {"body": body, "can_order": can_order})
 
 
 @customer_required(roles=ORDER_ROLES)
