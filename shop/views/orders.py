@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import customer_required
 
+from ..caching import cached_fragment
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
 from ..forms import CheckoutForm
 from ..models import Address, Order
@@ -115,7 +116,17 @@ def order_list(request):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(orders, 25).get_page(request.GET.get("side"))
-    return render(request, "shop/orders.html", {"page": page, "orders": list(page.object_list)})
+    rows = list(page.object_list)
+    # The table as rendered is cached, keyed by what it shows that can change (status, reference,
+    # who ordered) and the page's place in the list.
+    table = cached_fragment(
+        request,
+        "orders",
+        "shop/_order_table.html",
+        lambda: {"page": page, "orders": rows},
+        parts=(page.number, page.paginator.count, [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows]),
+    )
+    return render(request, "shop/orders.html", {"table": table, "orders": rows})
 
 
 @customer_required(roles=ORDER_ROLES)

@@ -156,3 +156,13 @@ def test_a_colleagues_cart_with_the_same_content_has_its_own_forms(buyer_member,
         assert reverse("shop:cart_line_update", args=[line.pk]) in html
         pages.append(html)
     assert pages[0] != pages[1]
+
+
+def test_order_history_shows_a_changed_status_and_a_new_order_at_once(buyer_client, buyer_member, product):
+    first = place_order(buyer_member, [product])
+    assert "Mottatt" in buyer_client.get(reverse("shop:orders")).content.decode()
+    Order.objects.filter(pk=first.pk).update(status=Order.Status.SHIPPED)
+    html = buyer_client.get(reverse("shop:orders")).content.decode()
+    assert "Sendt" in html and "Mottatt" not in html
+    second = place_order(buyer_member, [product])
+    assert second.number in buyer_client.get(reverse("shop:orders")).content.decode()
