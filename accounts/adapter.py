@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
-from allauth.core.ratelimit import respond_429
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.email import email_enqueue
+from core.ratelimit import respond_429
 
 # allauth's email templates are rendered by the outbox task from templates/email/accounts/<name>;
 # signup confirmations share the plain confirmation template (public sign-up is closed anyway).

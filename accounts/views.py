@@ -1,5 +1,4 @@
 from allauth.account.models import EmailAddress
-from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -8,6 +7,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core import ratelimit
 
 from . import services
 from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
@@ -76,9 +77,7 @@ def user_add(request):
     customer = request.tenant.customer
     form = InviteForm(request.POST or None, initial={"role": Role.BUYER})
     if request.method == "POST" and form.is_valid():
-        if limited := ratelimit.consume_or_429(
-            request, action="invite", config=settings.ACCOUNTS_RATE_LIMITS
-        ):
+        if limited := ratelimit.consume_or_429(request, "invite", settings.ACCOUNTS_RATE_LIMITS):
             return limited
         try:
             membership = services.membership_invite(
@@ -184,7 +183,7 @@ def membership_reactivate(request, pk):
 def invitation_resend(request, pk):
     membership = membership_get_for_customer(request.tenant.customer, pk)
     if limited := ratelimit.consume_or_429(
-        request, action="invitation_resend", config=settings.ACCOUNTS_RATE_LIMITS, key=str(membership.pk)
+        request, "invitation_resend", settings.ACCOUNTS_RATE_LIMITS, key=str(membership.pk)
     ):
         return limited
     if services.invitation_resend(membership=membership, sent_by=request.user):

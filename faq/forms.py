@@ -57,14 +57,14 @@ class ContactForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
-        label=_("Telefon (valgfritt)"),
+        label=_("Telefon"),
         max_length=40,
         required=False,
         error_messages={"max_length": _("Telefonnummeret er for langt.")},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     customer_number = forms.CharField(
-        label=_("Kundenummer (valgfritt)"),
+        label=_("Kundenummer"),
         max_length=20,
         required=False,
         help_text=_("Står på fakturaen og i e-posten om flytting."),
@@ -72,7 +72,7 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     branch = forms.ModelChoiceField(
-        label=_("Avdeling (valgfritt)"),
+        label=_("Avdeling"),
         queryset=Branch.objects.order_by("name"),
         required=False,
         empty_label=_("Vet ikke / velg avdeling"),

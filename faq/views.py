@@ -1,14 +1,11 @@
-import time
-
-from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from . import ratelimit
+from core import ratelimit
+
 from .forms import ContactForm, form_started_token
 from .models import Question, SupportRequest, Topic
 from .services import support_request_create
@@ -76,13 +73,14 @@ def question_redirect(request, slug):
     return redirect(question.get_absolute_url())
 
 
-def _client_ip(request) -> str:
-    """The client's address as allauth sees it (honours its trusted-proxy settings), so the contact
-    form and the login limits count the same address."""
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return request.META.get("REMOTE_ADDR", "")
+def _rate_limits() -> dict[str, str]:
+    """CONTACT_RATE_LIMIT_* in the rate syntax of `core.ratelimit`: every post per client address,
+    accepted requests per sender email."""
+    window = settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
+    return {
+        "contact": f"{settings.CONTACT_RATE_LIMIT_PER_IP}/{window}s/ip",
+        "contact_email": f"{settings.CONTACT_RATE_LIMIT_PER_EMAIL}/{window}s/key",
+    }
 
 
 def _initial_for(request) -> dict:
@@ -102,14 +100,12 @@ def _initial_for(request) -> dict:
 
 def contact(request):
     """«Kontakt oss»: saved as a SupportRequest, emailed to the branch with a receipt to the sender."""
-    window = settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
     if request.method != "POST":
         form = ContactForm(initial=_initial_for(request))
         return render(request, "faq/contact.html", {"form": form})
 
     form = ContactForm(request.POST)
-    ip = _client_ip(request)
-    if not ratelimit.hit("ip", ip, limit=settings.CONTACT_RATE_LIMIT_PER_IP, window=window):
+    if not ratelimit.consume(request, "contact", _rate_limits()):
         return _limited(request, form)
     if not form.is_valid():
         if form.fresh_token:
@@ -118,7 +114,7 @@ def contact(request):
             form.data["started"] = form_started_token(seconds_ago=settings.CONTACT_MIN_FILL_SECONDS)
         return render(request, "faq/contact.html", {"form": form}, status=400)
     data = form.cleaned_data
-    if not ratelimit.hit("email", data["email"], limit=settings.CONTACT_RATE_LIMIT_PER_EMAIL, window=window):
+    if not ratelimit.consume(request, "contact_email", _rate_limits(), key=data["email"]):
         return _limited(request, form)
     support_request = support_request_create(
         name=data["name"],
@@ -129,7 +125,7 @@ def contact(request):
         customer=form.customer,
         branch=data["branch"],
         user=request.user,
-        ip_address=ip,
+        ip_address=ratelimit.client_ip(request),
     )
     request.session[SENT_SESSION_KEY] = {
         "reference": support_request.reference,
@@ -142,8 +138,8 @@ def contact(request):
 def _limited(request, form):
     """Too many submissions: nothing is saved; the form keeps what was typed."""
     response = render(request, "faq/contact.html", {"form": form, "limited": True}, status=429)
-    window = settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS
-    response["Retry-After"] = str(window - int(time.time()) % window)
+    # The limits count the last window (a sliding one): a full window from now is always enough.
+    response["Retry-After"] = str(settings.CONTACT_RATE_LIMIT_WINDOW_SECONDS)
     return response
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import SESSION_KEY as CUSTOMER_SESSION_KEY
 from accounts.tokens import TokenError, read_token
+from core.ratelimit import consume_or_429
 
 from . import services
 from .forms import (
@@ -33,7 +34,6 @@ from .forms import (
     MoveForm,
 )
 from .models import CustomerMove, LegacyAccount, State
-from .ratelimit import rate_limit_exceeded, too_many_requests
 
 LEGACY_SESSION_KEY = "migration.legacy_account"
 
@@ -71,6 +71,11 @@ def _after_login(request, account):
     return redirect("migration:legacy_home")
 
 
+def _rate_limited(request, action: str, *, key: str):
+    """The 429 page once this client or `key` is over MIGRATION_RATE_LIMITS[action]; else None."""
+    return consume_or_429(request, action, settings.MIGRATION_RATE_LIMITS, key=key)
+
+
 # --- Gate --------------------------------------------------------------------------------------------
 
 
@@ -79,8 +84,8 @@ def gate(request):
     """«Logg inn i dagens nettbutikk»: legacy username + password."""
     form = LegacyLoginForm(request.POST or None)
     if request.method == "POST":
-        if rate_limit_exceeded(request, "legacy_login", key=request.POST.get("username", "")):
-            return too_many_requests(request)
+        if limited := _rate_limited(request, "legacy_login", key=request.POST.get("username", "")):
+            return limited
         if form.is_valid():
             account = services.legacy_account_authenticate(
                 username=form.cleaned_data["username"], password=form.cleaned_data["password"]
@@ -110,8 +115,8 @@ def legacy_reset_request(request):
     """«Glemt passord?» by legacy username; the same answer for every username."""
     form = LegacyResetRequestForm(request.POST or None)
     if request.method == "POST":
-        if rate_limit_exceeded(request, "legacy_reset", key=request.POST.get("username", "")):
-            return too_many_requests(request)
+        if limited := _rate_limited(request, "legacy_reset", key=request.POST.get("username", "")):
+            return limited
         if form.is_valid():
             services.legacy_account_request_reset(username=form.cleaned_data["username"])
             return render(request, "migration/reset_sent.html", {"username": form.cleaned_data["username"]})
@@ -201,8 +206,8 @@ def legacy_home(request):
         request.POST or None, initial={"name": account.name, "email": account.email, "phone": account.phone}
     )
     if request.method == "POST":
-        if rate_limit_exceeded(request, "move_form", key=account.username):
-            return too_many_requests(request)
+        if limited := _rate_limited(request, "move_form", key=account.username):
+            return limited
         if form.is_valid():
             try:
                 result = services.legacy_account_submit_move(
@@ -244,8 +249,8 @@ def interest(request):
     account = _legacy_account(request)
     if account is None:
         return redirect("migration:gate")
-    if rate_limit_exceeded(request, "interest", key=account.username):
-        return too_many_requests(request)
+    if limited := _rate_limited(request, "interest", key=account.username):
+        return limited
     form = InterestForm(request.POST)
     if form.is_valid():
         services.move_interest_create(account=account, message=form.cleaned_data["message"])
@@ -321,8 +326,8 @@ def activate_request(request):
     """«Aktiver»: email in, a fresh link out if that user waits for activation; one answer for all."""
     form = ActivationRequestForm(request.POST or None)
     if request.method == "POST":
-        if rate_limit_exceeded(request, "activate_request", key=request.POST.get("email", "")):
-            return too_many_requests(request)
+        if limited := _rate_limited(request, "activate_request", key=request.POST.get("email", "")):
+            return limited
         if form.is_valid():
             services.activation_request(email=form.cleaned_data["email"])
             return render(

@@ -241,13 +241,14 @@ MIGRATION_REMINDER_DAYS = [7, 1]
 LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
 # Legacy «Glemt passord?» links stay valid this long (seconds).
 LEGACY_RESET_MAX_AGE = env.int("LEGACY_RESET_MAX_AGE", default=60 * 60 * 24)
-# Rate limits for the gate, its reset, «Aktiver» and «Meld interesse»: (requests, seconds) per IP and key.
+# Rate limits for the gate, its reset, «Aktiver», «Meld interesse» and the move form, in allauth's
+# syntax (core/ratelimit.py): per client address and per key (legacy username, email, legacy account).
 MIGRATION_RATE_LIMITS = {
-    "legacy_login": {"ip": (30, 300), "key": (8, 300)},
-    "legacy_reset": {"ip": (20, 3600), "key": (3, 3600)},
-    "activate_request": {"ip": (20, 3600), "key": (3, 3600)},
-    "interest": {"ip": (10, 3600), "key": (3, 3600)},
-    "move_form": {"ip": (30, 300), "key": (10, 300)},
+    "legacy_login": "30/5m/ip,8/5m/key",
+    "legacy_reset": "20/h/ip,3/h/key",
+    "activate_request": "20/h/ip,3/h/key",
+    "interest": "10/h/ip,3/h/key",
+    "move_form": "30/5m/ip,10/5m/key",
 }
 CELERY_BEAT_SCHEDULE["migration-reminders"] = {
     "task": "migration.tasks.send_reminders",
@@ -273,8 +274,8 @@ SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="kundeservice@example.no")
 CONTACT_MIN_FILL_SECONDS = env.float("CONTACT_MIN_FILL_SECONDS", default=2)
 # A form older than this must be reloaded (its signed timestamp has expired).
 CONTACT_FORM_MAX_AGE_SECONDS = env.int("CONTACT_FORM_MAX_AGE_SECONDS", default=60 * 60 * 12)
-# Fixed-window rate limits: submissions per IP address (every attempt counts) and accepted requests
-# per sender email address, within CONTACT_RATE_LIMIT_WINDOW_SECONDS.
+# Rate limits (core/ratelimit.py): submissions per IP address (every attempt counts) and accepted
+# requests per sender email address, within the last CONTACT_RATE_LIMIT_WINDOW_SECONDS.
 CONTACT_RATE_LIMIT_PER_IP = env.int("CONTACT_RATE_LIMIT_PER_IP", default=20)
 CONTACT_RATE_LIMIT_PER_EMAIL = env.int("CONTACT_RATE_LIMIT_PER_EMAIL", default=5)
 CONTACT_RATE_LIMIT_WINDOW_SECONDS = env.int("CONTACT_RATE_LIMIT_WINDOW_SECONDS", default=60 * 60)

@@ -70,10 +70,7 @@ NO_RATE_LIMITS = {
     "ACCOUNTS_RATE_LIMITS": {},
     "CONTACT_RATE_LIMIT_PER_IP": 10**9,
     "CONTACT_RATE_LIMIT_PER_EMAIL": 10**9,
-    "MIGRATION_RATE_LIMITS": {
-        action: {"ip": (10**9, 60), "key": (10**9, 60)}
-        for action in ("legacy_login", "legacy_reset", "activate_request", "interest", "move_form")
-    },
+    "MIGRATION_RATE_LIMITS": {},
 }
 
 def _is_allauth(resolver) -> bool:

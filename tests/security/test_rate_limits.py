@@ -221,7 +221,10 @@ def legacy(customer_a):
 
 
 def _limit(action, which):
-    return settings.MIGRATION_RATE_LIMITS[action][which][0]
+    """How many requests MIGRATION_RATE_LIMITS[action] lets through per `which` ("ip" or "key")."""
+    from allauth.core.internal.ratelimit import parse_rates
+
+    return next(rate.amount for rate in parse_rates(settings.MIGRATION_RATE_LIMITS[action]) if rate.per == which)
 
 
 @pytest.mark.parametrize(
