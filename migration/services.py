@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Membership, Role
 from accounts.tokens import make_token
-from core.email import email_enqueue
+from core.email import email_enqueue, outbox_batch
 from core.models import OutboundEmail
 
 from .hashers import legacy_check_password
@@ -148,7 +149,6 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
     locked, a flagged customer stays as it was, and each invitation has its own idempotency key.
     """
     now = now or timezone.now()
-    earliest, _default, latest = deadline_bounds(timezone.localdate(now))
     with transaction.atomic():
         customer = (
             Customer.objects.select_for_update(of=("self",)).select_related("branch").get(pk=customer.pk)
@@ -160,12 +160,7 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
         without_email = [a for a in accounts if a.is_active and not a.email]
         if move.is_flagged:
             return FlagResult(customer, False, move.deadline, [], without_email)
-        if not (earliest <= deadline <= latest):
-            raise MoveError(
-                "deadline",
-                _("Fristen må være mellom %(min)s og %(max)s.")
-                % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
-            )
+        _deadline_check(deadline, now)
         move.flagged_at = now
         move.flagged_by = actor if getattr(actor, "pk", None) else None
         move.deadline = deadline
@@ -206,6 +201,73 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
                     detail=_("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
                 )
         return FlagResult(customer, True, deadline, invited, without_email)
+
+
+@dataclass
+class WavePlan:
+    """What the move button will do for a selection of customers (counted before the work is queued)."""
+
+    selected: int
+    to_flag: list  # customer pks, by number
+    invitations: int  # legacy users who will get an invitation
+    without_email: int  # active legacy users of those customers who will not (no email on file)
+    tasks: int
+
+    @property
+    def already(self) -> int:
+        return self.selected - len(self.to_flag)
+
+
+def _deadline_check(deadline: date, now) -> None:
+    earliest, _default, latest = deadline_bounds(timezone.localdate(now))
+    if not (earliest <= deadline <= latest):
+        raise MoveError(
+            "deadline",
+            _("Fristen må være mellom %(min)s og %(max)s.")
+            % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
+        )
+
+
+def customers_flag_wave(*, customers, deadline: date, actor=None, now=None) -> WavePlan:
+    """The move button for a wave of customers (the admin action, `flag_customers`): queue the work.
+
+    Checks the deadline now (MoveError, nothing queued), counts what will happen, then queues one
+    Celery task per `MIGRATION_FLAG_CHUNK` customers, after commit. Each task runs
+    `customer_flag_for_move` per customer, with the time of the press as `now` (deadline bounds,
+    "flagged at" and the events are those of the press), so every guarantee of that service holds:
+    pressing again, or twice at once, flags nothing twice and sends one invitation per legacy user.
+    Without a broker (eager Celery) the tasks run inline.
+    """
+    now = now or timezone.now()
+    _deadline_check(deadline, now)
+    selected = customers.count()
+    not_flagged = customers.filter(Q(move__isnull=True) | Q(move__flagged_at__isnull=True))
+    to_flag = list(not_flagged.order_by("number").values_list("pk", flat=True))
+    counts = LegacyAccount.objects.filter(customer__in=not_flagged.values("pk"), is_active=True).aggregate(
+        invitations=Count("pk", filter=~Q(email="") & Q(state=State.IMPORTED)),
+        without_email=Count("pk", filter=Q(email="")),
+    )
+    size = max(1, settings.MIGRATION_FLAG_CHUNK)
+    chunks = [to_flag[i : i + size] for i in range(0, len(to_flag), size)]
+    if chunks:
+        from .tasks import flag_customers
+
+        actor_pk = actor.pk if getattr(actor, "pk", None) else None
+        args = [(chunk, deadline.isoformat(), actor_pk, now.isoformat()) for chunk in chunks]
+        transaction.on_commit(lambda: [flag_customers.delay(*a) for a in args])
+    return WavePlan(selected, to_flag, counts["invitations"], counts["without_email"], len(chunks))
+
+
+def customers_flag_chunk(*, customer_ids: list, deadline: date, actor=None, now=None) -> int:
+    """One queued part of a wave: the move button per customer; returns how many were newly flagged.
+
+    The invitations go out in outbox batches (several per task, see core.email.outbox_batch).
+    """
+    flagged = 0
+    with outbox_batch():
+        for customer in Customer.objects.filter(pk__in=customer_ids).order_by("number"):
+            flagged += customer_flag_for_move(customer=customer, deadline=deadline, actor=actor, now=now).newly_flagged
+    return flagged
 
 
 def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> bool:
