@@ -150,7 +150,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # A worker keeps its SMTP connections open between messages for this long (0 = one per message).
 SMTP_CONNECTION_REUSE_SECONDS = env.int("SMTP_CONNECTION_REUSE_SECONDS", default=30)
 # Rows per outbox batch task, and SMTP connections a worker process uses in parallel for one batch.
-OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=10)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=20)
 # Messages per minute across all workers (Redis), for an email provider's cap; 0 = unlimited.
 EMAIL_RATE_LIMIT_PER_MINUTE = env.int("EMAIL_RATE_LIMIT_PER_MINUTE", default=0)
 # Outbox: how many attempts before a row is marked failed, and when the sweeper re-enqueues.
