@@ -2,7 +2,7 @@
 
 Email providers cap how many messages an account may send per minute; a wave of 30,000
 invitations must not trip that cap. Every worker takes its messages from one counter per clock
-minute in Redis (a fixed window, taken atomically by a small Lua script); rows over the limit stay
+minute (`EMAIL_RATE_LIMIT_WINDOW_SECONDS`, shorter in tests) in Redis (a fixed window, taken atomically by a small Lua script); rows over the limit stay
 pending and are due again when the next minute starts, so nothing is lost or sent twice. 0 (the
 default) means no limit and no Redis round trip.
 
@@ -13,8 +13,6 @@ would send twice the limit.
 import time
 
 from django.conf import settings
-
-WINDOW_SECONDS = 60
 
 # Grants up to ARGV[1] of the ARGV[2] messages the window allows; returns how many were granted.
 _ACQUIRE = """
@@ -46,11 +44,18 @@ def _redis():
     return _client
 
 
+def _window() -> tuple[int, int]:
+    """(window length in seconds, messages allowed per window)."""
+    seconds = max(1, settings.EMAIL_RATE_LIMIT_WINDOW_SECONDS)
+    return seconds, max(1, settings.EMAIL_RATE_LIMIT_PER_MINUTE * seconds // 60)
+
+
 def seconds_to_next_window(now: float | None = None) -> float:
     if not settings.EMAIL_RATE_LIMIT_PER_MINUTE:
         return 0.0
+    seconds, _allowed = _window()
     now = time.time() if now is None else now
-    return WINDOW_SECONDS - (now % WINDOW_SECONDS) + 0.05
+    return seconds - (now % seconds) + 0.05
 
 
 def outbox_rate_acquire(wanted: int) -> int:
@@ -59,9 +64,8 @@ def outbox_rate_acquire(wanted: int) -> int:
     Without Redis (eager Celery, one process) the limit cannot be shared and is not applied. With
     Redis unreachable the error propagates: the caller's retry keeps the row pending (fail closed).
     """
-    limit = settings.EMAIL_RATE_LIMIT_PER_MINUTE
-    if wanted <= 0 or not limit or not settings.REDIS_URL:
+    if wanted <= 0 or not settings.EMAIL_RATE_LIMIT_PER_MINUTE or not settings.REDIS_URL:
         return max(wanted, 0)
-    window = int(time.time() // WINDOW_SECONDS)
-    key = f"outbox:rate:{window}"
-    return int(_redis().eval(_ACQUIRE, 1, key, wanted, limit, WINDOW_SECONDS))
+    seconds, allowed = _window()
+    key = f"outbox:rate:{seconds}:{int(time.time() // seconds)}"
+    return int(_redis().eval(_ACQUIRE, 1, key, wanted, allowed, seconds))

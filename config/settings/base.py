@@ -153,6 +153,8 @@ SMTP_CONNECTION_REUSE_SECONDS = env.int("SMTP_CONNECTION_REUSE_SECONDS", default
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=20)
 # Messages per minute across all workers (Redis), for an email provider's cap; 0 = unlimited.
 EMAIL_RATE_LIMIT_PER_MINUTE = env.int("EMAIL_RATE_LIMIT_PER_MINUTE", default=0)
+# The limit's counting window (the per-minute limit is scaled to it); shorter only in tests.
+EMAIL_RATE_LIMIT_WINDOW_SECONDS = env.int("EMAIL_RATE_LIMIT_WINDOW_SECONDS", default=60)
 # Outbox: how many attempts before a row is marked failed, and when the sweeper re-enqueues.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
