@@ -8,8 +8,9 @@ Re-runnable: the first N bench customers (by number) are put back as imported fi
 events and invitation rows removed). Then, with a local aiosmtpd sink and one Celery worker with
 `--concurrency` processes on a queue of its own (broker: REDIS_URL; give it a Redis DB of its own):
 
-- the service the admin action uses (`customers_flag_wave`) is called for the N customers, timed:
-  that is what the admin action waits for (enqueue only);
+- the admin action «Flytt til ny nettbutikk» is run for the N customers (the ModelAdmin's action
+  with the deadline page's POST, as a bench staff user, in a transaction like a request), timed:
+  validation, counts and queueing (`customers_flag_wave`), and the messages for staff;
 - emails/s end to end: from that call to the last invitation received by the sink;
 - duplicates: (Message-ID, recipient) pairs received more than once, outbox rows per idempotency
   key and per legacy account, and every invited account with exactly one «Invitert» event.
@@ -157,14 +158,18 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.contrib import admin as django_admin
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
     from django.db import transaction
     from django.db.models import Count
+    from django.test import RequestFactory
 
-    from accounts.models import Customer
+    from accounts.models import Customer, User
     from core.models import OutboundEmail
     from migration.models import CustomerMove, EventKind, LegacyAccount, MigrationEvent, State
-    from migration.services import customers_flag_wave, deadline_bounds
-    from shop.bench_seed import CUSTOMER_PREFIX
+    from migration.services import deadline_bounds
+    from shop.bench_seed import BENCH_DOMAIN, CUSTOMER_PREFIX
 
     customer_ids = list(
         Customer.objects.filter(number__startswith=CUSTOMER_PREFIX, legacy_accounts__isnull=False)
@@ -180,20 +185,32 @@ def main() -> None:
     load_before = os.getloadavg()
     try:
         customers = Customer.objects.filter(pk__in=customer_ids)
+        expected = LegacyAccount.objects.filter(customer_id__in=customer_ids, is_active=True, state=State.IMPORTED) \
+            .exclude(email="").count()
+        staff, _created = User.objects.get_or_create(
+            email=f"wave-staff@{BENCH_DOMAIN}", defaults={"is_staff": True, "is_superuser": True, "name": "Bølge"}
+        )
+        model_admin = django_admin.site._registry[Customer]
+        request = RequestFactory().post("/admin/accounts/customer/", {
+            "action": "flag_for_move", "select_across": "1", "apply": "1",
+            "deadline": deadline_bounds()[1].isoformat(),
+        })
+        request.user, request.session = staff, {}
+        request._messages = FallbackStorage(request)
         t0 = time.perf_counter()
         with transaction.atomic():
-            plan = customers_flag_wave(customers=customers, deadline=deadline_bounds()[1])
+            response = model_admin.flag_for_move(request, customers)
         action_seconds = time.perf_counter() - t0
-        expected = plan.invitations
-        print(f"action returned in {action_seconds:.2f} s: {len(plan.to_flag):,} customers, "
-              f"{expected:,} invitations, {plan.tasks} tasks queued", flush=True)
+        assert response is None, "the action redirects back to the list"
+        staff_messages = [str(m) for m in get_messages(request)]
+        print(f"action returned in {action_seconds:.2f} s; messages:", *staff_messages, sep="\n  ", flush=True)
         flagged_at = None
         deadline = time.monotonic() + args.timeout
         while time.monotonic() < deadline:
             time.sleep(1)
             if flagged_at is None and CustomerMove.objects.filter(
                 customer_id__in=customer_ids, flagged_at__isnull=False
-            ).count() == len(plan.to_flag):
+            ).count() == len(customer_ids):
                 flagged_at = time.perf_counter()
             with sink.lock:
                 received = sink.count
@@ -221,9 +238,9 @@ def main() -> None:
     events = MigrationEvent.objects.filter(customer_id__in=customer_ids, kind=EventKind.INVITED)
     events_per_account = events.values("account").annotate(n=Count("pk")).filter(n__gt=1).count()
     result = {
-        "customers": len(plan.to_flag),
+        "customers": len(customer_ids),
         "invitations_expected": expected,
-        "tasks": plan.tasks,
+        "admin_messages": staff_messages,
         "concurrency": args.concurrency,
         "rate_limit_per_minute": args.rate_limit,
         "action_seconds": round(action_seconds, 3),
