@@ -208,20 +208,23 @@ def outbox_deliver(email_id: int) -> str:
         )
         if email is None:
             return "skipped"
-        if not sendrate.outbox_rate_acquire(1):
+        failure = None
+        deferred = not sendrate.outbox_rate_acquire(1)
+        if deferred:
             _defer(email)
-            raise sendrate.RateLimited(sendrate.seconds_to_next_window())
-        email.attempts += 1
-        transmission = Transmission(email_render(email))
-        try:
-            transmission.start()
-        except TRANSIENT_ERRORS as exc:
-            _record_failure(email, exc)
-            failure = exc
         else:
-            failure = None
-            email.status = OutboundEmail.Status.SENDING
-            email.save(update_fields=["attempts", "status", "updated_at"])
+            email.attempts += 1
+            transmission = Transmission(email_render(email))
+            try:
+                transmission.start()
+            except TRANSIENT_ERRORS as exc:
+                _record_failure(email, exc)
+                failure = exc
+            else:
+                email.status = OutboundEmail.Status.SENDING
+                email.save(update_fields=["attempts", "status", "updated_at"])
+    if deferred:  # over the sending rate limit: still pending, due in the next window (committed)
+        raise sendrate.RateLimited(sendrate.seconds_to_next_window())
     if failure is not None:
         return _after_failure(email, failure)
 
