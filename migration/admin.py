@@ -148,37 +148,15 @@ class MigrationCustomerAdmin(CustomerAdmin):
         """The intermediate page of the move button (like delete_selected): deadline, then apply."""
         form = DeadlineForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
-            invited = flagged = already = 0
-            without_email = []
-            for customer in queryset.order_by("number"):
-                result = services.customer_flag_for_move(
-                    customer=customer, deadline=form.cleaned_data["deadline"], actor=request.user
+            try:
+                plan = services.customers_flag_wave(
+                    customers=queryset, deadline=form.cleaned_data["deadline"], actor=request.user
                 )
-                if result.newly_flagged:
-                    flagged += 1
-                    invited += len(result.invited)
-                else:
-                    already += 1
-                without_email += [f"{a.username} ({customer.number})" for a in result.without_email]
-            self.message_user(
-                request,
-                _("%(flagged)s kunder flyttet, %(invited)s invitasjoner sendes.")
-                % {"flagged": flagged, "invited": invited},
-                messages.SUCCESS,
-            )
-            if already:
-                self.message_user(
-                    request,
-                    _("%(n)s kunder var allerede flyttet: ingen nye e-poster sendt.") % {"n": already},
-                    messages.WARNING,
-                )
-            if without_email:
-                self.message_user(
-                    request,
-                    _("Uten e-post (kontakt dem direkte): %(list)s") % {"list": ", ".join(without_email)},
-                    messages.WARNING,
-                )
-            return None
+            except services.MoveError as error:  # the day changed between the page and the press
+                form.add_error("deadline", error.message)
+            else:
+                self._report_wave(request, plan)
+                return None
         customers = list(
             queryset.select_related("branch", "move").annotate(
                 n_accounts=Count("legacy_accounts", filter=Q(legacy_accounts__is_active=True)),
@@ -198,6 +176,57 @@ class MigrationCustomerAdmin(CustomerAdmin):
             "already_flagged": [c for c in customers if getattr(c, "move", None) and c.move.is_flagged],
         }
         return TemplateResponse(request, "admin/migration/flag_confirm.html", context)
+
+    # Listed by name in the message; more than this and staff are pointed at the filtered list.
+    WITHOUT_EMAIL_LISTED = 20
+
+    def _report_wave(self, request, plan):
+        """Tell staff what was queued, where to follow it, and who gets no invitation."""
+        dashboard = reverse("admin:migration_dashboard")
+        if plan.to_flag:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _(
+                        "%(flagged)s kunder flyttes nå, %(invited)s invitasjoner sendes i bakgrunnen "
+                        "(det kan ta noen minutter)."
+                    )
+                    % {"flagged": len(plan.to_flag), "invited": plan.invitations},
+                    dashboard,
+                    _("Følg med i «Flytting: oversikt»."),
+                ),
+                messages.SUCCESS,
+            )
+        if plan.already:
+            self.message_user(
+                request,
+                _("%(n)s kunder var allerede flyttet: ingen nye e-poster sendt.") % {"n": plan.already},
+                messages.WARNING,
+            )
+        if plan.without_email:
+            missing = (
+                LegacyAccount.objects.without_email()
+                .filter(is_active=True, customer__in=plan.to_flag[:2000])
+                .order_by("customer__number", "username")
+                .values_list("username", "customer__number")[: self.WITHOUT_EMAIL_LISTED]
+            )
+            listed = ", ".join(f"{username} ({number})" for username, number in missing)
+            url = reverse("admin:migration_legacyaccount_changelist") + "?email__isempty=1&is_active__exact=1"
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    _("Uten e-post, får ingen invitasjon (kontakt dem direkte): %(n)s brukere: %(list)s")
+                    % {
+                        "n": plan.without_email,
+                        "list": listed + (" …" if plan.without_email > len(missing) else ""),
+                    },
+                    url,
+                    _("Se alle brukere uten e-post."),
+                ),
+                messages.WARNING,
+            )
 
     @admin.action(description=gettext_lazy("Flytt til ny nettbutikk"), permissions=["change"])
     def flag_for_move(self, request, queryset):

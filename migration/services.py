@@ -13,13 +13,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, Membership, Role
 from accounts.tokens import make_token
-from core.email import email_enqueue
+from core.email import email_enqueue, email_enqueue_many, outbox_batch
 from core.models import OutboundEmail
 
 from .hashers import legacy_check_password
@@ -54,8 +55,8 @@ def _absolute(path: str) -> str:
     return f"{settings.SHOP_URL}{path}"
 
 
-def migration_event_record(*, customer, kind, account=None, actor=None, actor_label="", detail="", at=None):
-    return MigrationEvent.objects.create(
+def _event(*, customer, kind, account=None, actor=None, actor_label="", detail="", at=None) -> MigrationEvent:
+    return MigrationEvent(
         customer=customer,
         account=account,
         kind=kind,
@@ -64,6 +65,14 @@ def migration_event_record(*, customer, kind, account=None, actor=None, actor_la
         detail=detail,
         at=at or timezone.now(),
     )
+
+
+def migration_event_record(*, customer, kind, account=None, actor=None, actor_label="", detail="", at=None):
+    event = _event(
+        customer=customer, kind=kind, account=account, actor=actor, actor_label=actor_label, detail=detail, at=at
+    )
+    event.save(force_insert=True)
+    return event
 
 
 # --- Deadline ----------------------------------------------------------------------------------------
@@ -114,19 +123,24 @@ class FlagResult:
     without_email: list = field(default_factory=list)
 
 
-def _invitation_enqueue(account: LegacyAccount, move: CustomerMove, *, key: str) -> None:
-    email_enqueue(
-        key=key,
-        kind="migration_invitation",
-        to=account.email,
-        template="email/migration/invitation",
-        context={
+def _invitation(account: LegacyAccount, move: CustomerMove, *, key: str) -> dict:
+    """The invitation email's arguments for `email_enqueue` / `email_enqueue_many`."""
+    return {
+        "key": key,
+        "kind": "migration_invitation",
+        "to": account.email,
+        "template": "email/migration/invitation",
+        "context": {
             **_move_email_context(account, move),
             "customer_name": account.customer.name,
             "branch_name": account.customer.branch.name,
             "branch_phone": account.customer.branch.phone,
         },
-    )
+    }
+
+
+def _invitation_enqueue(account: LegacyAccount, move: CustomerMove, *, key: str) -> None:
+    email_enqueue(**_invitation(account, move, key=key))
 
 
 def _move_email_context(account: LegacyAccount, move: CustomerMove) -> dict:
@@ -147,65 +161,169 @@ def customer_flag_for_move(*, customer: Customer, deadline: date, actor=None, no
     Pressing it again (even concurrently) changes nothing and sends nothing: the customer row is
     locked, a flagged customer stays as it was, and each invitation has its own idempotency key.
     """
+    results = customers_flag_for_move(customers=[customer], deadline=deadline, actor=actor, now=now)
+    if not results:
+        raise Customer.DoesNotExist(f"customer {customer.pk}")
+    return results[0]
+
+
+def customers_flag_for_move(*, customers, deadline: date, actor=None, now=None) -> list[FlagResult]:
+    """The move button for several customers in one transaction (one customer, or a wave's chunk).
+
+    The customer rows are locked (in primary-key order, so two overlapping presses cannot deadlock)
+    and then their legacy accounts; a customer flagged already is left as it was. For the others:
+    the move (deadline, who, when), one «Kunden flyttet» event, and per active legacy user in state
+    «Importert» the invitation (outbox row, idempotency key per account and move), the state
+    «Invitert» and its event; users without email get the event «no invitation sent». The writes
+    are set-based (a handful of queries for 100 customers), and all of it commits or none of it.
+    An out-of-bounds deadline raises MoveError when there is a customer to flag (nothing changes).
+    """
     now = now or timezone.now()
-    earliest, _default, latest = deadline_bounds(timezone.localdate(now))
+    pks = [c.pk for c in customers]
     with transaction.atomic():
-        customer = (
-            Customer.objects.select_for_update(of=("self",)).select_related("branch").get(pk=customer.pk)
+        locked = list(
+            Customer.objects.select_for_update(of=("self",))
+            .select_related("branch")
+            .filter(pk__in=pks)
+            .order_by("pk")
         )
-        move, _created = CustomerMove.objects.get_or_create(customer=customer)
-        accounts = list(LegacyAccount.objects.for_customer(customer).select_for_update().order_by("username"))
-        for account in accounts:
-            account.customer = customer
-        without_email = [a for a in accounts if a.is_active and not a.email]
-        if move.is_flagged:
-            return FlagResult(customer, False, move.deadline, [], without_email)
-        if not (earliest <= deadline <= latest):
-            raise MoveError(
-                "deadline",
-                _("Fristen må være mellom %(min)s og %(max)s.")
-                % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
-            )
-        move.flagged_at = now
-        move.flagged_by = actor if getattr(actor, "pk", None) else None
-        move.deadline = deadline
-        move.save(update_fields=["flagged_at", "flagged_by", "deadline"])
-        migration_event_record(
-            customer=customer,
-            kind=EventKind.FLAGGED,
-            actor=actor,
-            at=now,
-            detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(deadline)},
-        )
-        invited = []
-        for account in accounts:
-            if not account.is_active or not account.email or account.state != State.IMPORTED:
+        moves = {m.customer_id: m for m in CustomerMove.objects.filter(customer__in=pks)}
+        missing = [CustomerMove(customer=c) for c in locked if c.pk not in moves]
+        if missing:
+            CustomerMove.objects.bulk_create(missing, ignore_conflicts=True)
+            moves = {m.customer_id: m for m in CustomerMove.objects.filter(customer__in=pks)}
+        accounts_of: dict[int, list[LegacyAccount]] = {c.pk: [] for c in locked}
+        for account in LegacyAccount.objects.filter(customer__in=pks).select_for_update().order_by("username"):
+            accounts_of[account.customer_id].append(account)
+        results, flagged, events, invitations, invited_pks = [], [], [], [], []
+        for customer in locked:
+            move, accounts = moves[customer.pk], accounts_of[customer.pk]
+            for account in accounts:
+                account.customer = customer
+            without_email = [a for a in accounts if a.is_active and not a.email]
+            if move.is_flagged:
+                results.append(FlagResult(customer, False, move.deadline, [], without_email))
                 continue
-            _invitation_enqueue(account, move, key=f"migration-invitation:{account.pk}:{move.pk}")
-            account.state = State.INVITED
-            account.save(update_fields=["state", "updated_at"])
-            migration_event_record(
-                customer=customer,
-                account=account,
-                kind=EventKind.INVITED,
-                actor=actor,
-                at=now,
-                detail=account.email,
-            )
-            invited.append(account)
-        for account in without_email:
-            if account.state == State.IMPORTED:
-                account.state = State.INVITED
-                account.save(update_fields=["state", "updated_at"])
-                migration_event_record(
+            _deadline_check(deadline, now)
+            move.flagged_at = now
+            move.flagged_by = actor if getattr(actor, "pk", None) else None
+            move.deadline = deadline
+            flagged.append(move)
+            events.append(
+                _event(
                     customer=customer,
-                    account=account,
-                    kind=EventKind.INVITED,
+                    kind=EventKind.FLAGGED,
                     actor=actor,
                     at=now,
-                    detail=_("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
+                    detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(deadline)},
                 )
-        return FlagResult(customer, True, deadline, invited, without_email)
+            )
+            invited = []
+            for account in accounts:
+                if not account.is_active or not account.email or account.state != State.IMPORTED:
+                    continue
+                invitations.append(_invitation(account, move, key=f"migration-invitation:{account.pk}:{move.pk}"))
+                account.state = State.INVITED
+                invited_pks.append(account.pk)
+                events.append(
+                    _event(
+                        customer=customer,
+                        account=account,
+                        kind=EventKind.INVITED,
+                        actor=actor,
+                        at=now,
+                        detail=account.email,
+                    )
+                )
+                invited.append(account)
+            for account in without_email:
+                if account.state == State.IMPORTED:
+                    account.state = State.INVITED
+                    invited_pks.append(account.pk)
+                    events.append(
+                        _event(
+                            customer=customer,
+                            account=account,
+                            kind=EventKind.INVITED,
+                            actor=actor,
+                            at=now,
+                            detail=_("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
+                        )
+                    )
+            results.append(FlagResult(customer, True, deadline, invited, without_email))
+        if flagged:
+            CustomerMove.objects.bulk_update(flagged, ["flagged_at", "flagged_by", "deadline"])
+            email_enqueue_many(invitations)
+            LegacyAccount.objects.filter(pk__in=invited_pks).update(state=State.INVITED, updated_at=timezone.now())
+            MigrationEvent.objects.bulk_create(events)
+        return results
+
+
+@dataclass
+class WavePlan:
+    """What the move button will do for a selection of customers (counted before the work is queued)."""
+
+    selected: int
+    to_flag: list  # customer pks, by number
+    invitations: int  # legacy users who will get an invitation
+    without_email: int  # active legacy users of those customers who will not (no email on file)
+    tasks: int
+
+    @property
+    def already(self) -> int:
+        return self.selected - len(self.to_flag)
+
+
+def _deadline_check(deadline: date, now) -> None:
+    earliest, _default, latest = deadline_bounds(timezone.localdate(now))
+    if not (earliest <= deadline <= latest):
+        raise MoveError(
+            "deadline",
+            _("Fristen må være mellom %(min)s og %(max)s.")
+            % {"min": _fmt_date(earliest), "max": _fmt_date(latest)},
+        )
+
+
+def customers_flag_wave(*, customers, deadline: date, actor=None, now=None) -> WavePlan:
+    """The move button for a wave of customers (the admin action, `flag_customers`): queue the work.
+
+    Checks the deadline now (MoveError, nothing queued), counts what will happen, then queues one
+    Celery task per `MIGRATION_FLAG_CHUNK` customers, after commit. Each task runs
+    `customers_flag_for_move` (the move button's own service) with the time of the press as `now`
+    (deadline bounds, "flagged at" and the events are those of the press), so every guarantee holds:
+    pressing again, or twice at once, flags nothing twice and sends one invitation per legacy user.
+    Without a broker (eager Celery) the tasks run inline.
+    """
+    now = now or timezone.now()
+    _deadline_check(deadline, now)
+    selected = customers.count()
+    not_flagged = customers.filter(Q(move__isnull=True) | Q(move__flagged_at__isnull=True))
+    to_flag = list(not_flagged.order_by("number").values_list("pk", flat=True))
+    counts = LegacyAccount.objects.filter(customer__in=not_flagged.values("pk"), is_active=True).aggregate(
+        invitations=Count("pk", filter=~Q(email="") & Q(state=State.IMPORTED)),
+        without_email=Count("pk", filter=Q(email="")),
+    )
+    size = max(1, settings.MIGRATION_FLAG_CHUNK)
+    chunks = [to_flag[i : i + size] for i in range(0, len(to_flag), size)]
+    if chunks:
+        from .tasks import flag_customers
+
+        actor_pk = actor.pk if getattr(actor, "pk", None) else None
+        args = [(chunk, deadline.isoformat(), actor_pk, now.isoformat()) for chunk in chunks]
+        transaction.on_commit(lambda: [flag_customers.delay(*a) for a in args])
+    return WavePlan(selected, to_flag, counts["invitations"], counts["without_email"], len(chunks))
+
+
+def customers_flag_chunk(*, customer_ids: list, deadline: date, actor=None, now=None) -> int:
+    """One queued part of a wave, in one transaction; returns how many customers were newly flagged.
+
+    The invitations go out in outbox batches (several per task, see core.email.outbox_batch).
+    """
+    with outbox_batch():
+        results = customers_flag_for_move(
+            customers=Customer.objects.filter(pk__in=customer_ids), deadline=deadline, actor=actor, now=now
+        )
+    return sum(r.newly_flagged for r in results)
 
 
 def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> bool:

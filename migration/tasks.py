@@ -1,6 +1,21 @@
+from datetime import date, datetime
+
 from celery import shared_task
+from django.contrib.auth import get_user_model
 
 from . import importer, services
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def flag_customers(customer_ids: list, deadline: str, actor_id: int | None, now: str) -> int:
+    """One part of a move-button wave (`services.customers_flag_wave`); safe to run again."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    return services.customers_flag_chunk(
+        customer_ids=customer_ids,
+        deadline=date.fromisoformat(deadline),
+        actor=actor,
+        now=datetime.fromisoformat(now),
+    )
 
 
 @shared_task(acks_late=True)

@@ -9,12 +9,16 @@ Everything seed_bench writes is recognisable, so `--reset` removes only that:
 - customers: number starts with `B` (`B000001`…);
 - users: email ends with `@bench.example.no` (all share one password, `BENCH_PASSWORD`);
 - products: SKU starts with `B` (`B100001`…); their stock, net prices, cart and order lines go
-  with them; categories are removed once no product is left in the database.
+  with them; categories are removed once no product is left in the database;
+- legacy accounts (migration app, `--legacy-accounts`): username starts with `bench-`, they belong
+  to bench customers; their events and moves go with the customers;
+- outbox rows: recipient ends with `@bench.example.no` (the wave benchmark's invitations).
 
 The first customer (`B000001`) is the one the benchmark logs in as (`BENCH_LOGIN`): it has net
 prices, discounts, a long order history and an open cart with `CART_LINES` lines.
 """
 
+import hashlib
 import importlib
 import random
 import time
@@ -30,6 +34,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Branch, Customer, Membership, Role, User
+from migration.hashers import legacy_wrap
+from migration.models import EventKind, LegacyAccount, MigrationEvent, State
 
 from .demo import CATALOGUE, ean13
 from .models import (
@@ -56,6 +62,11 @@ SKU_PREFIX = "B"
 CART_LINES = 50
 BENCH_CUSTOMER_ORDERS = 400
 VAT_PERCENT = 25
+LEGACY_PREFIX = "bench-"
+LEGACY_PASSWORD = "Gammelt-passord-2026"
+# Share of legacy accounts without an email on file (they get no invitation) and shut out already.
+LEGACY_WITHOUT_EMAIL = 0.08
+LEGACY_INACTIVE = 0.02
 SEARCH_INDEXES = [sql for sql in SEARCH_MIGRATION.FORWARDS if sql.startswith("CREATE INDEX")]
 
 BRANCHES = [
@@ -190,6 +201,7 @@ class Sizes:
     products: int = 100_000
     customers: int = 20_000
     orders: int = 200_000
+    legacy_accounts: int = 0
 
 
 @dataclass
@@ -256,6 +268,7 @@ def bench_data_counts() -> dict[str, int]:
         "produkter": Product.objects.filter(sku__startswith=SKU_PREFIX).count(),
         "kunder": Customer.objects.filter(number__startswith=CUSTOMER_PREFIX).count(),
         "brukere": User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").count(),
+        "brukere i dagens nettbutikk": LegacyAccount.objects.filter(username__startswith=LEGACY_PREFIX).count(),
     }
 
 
@@ -264,7 +277,15 @@ def bench_reset(log: Callable[[str], None] = lambda _m: None) -> None:
     customers = "SELECT id FROM accounts_customer WHERE number LIKE %s"
     products = "SELECT id FROM shop_product WHERE sku LIKE %s"
     c, p = [f"{CUSTOMER_PREFIX}%"], [f"{SKU_PREFIX}%"]
+    legacy = f"SELECT id FROM migration_legacyaccount WHERE customer_id IN ({customers})"  # noqa: S608
     statements = [
+        # Legacy accounts and what the migration flow wrote for them (events, moves, invitations).
+        ('DELETE FROM core_outboundemail WHERE "to" LIKE %s', [f"%@{BENCH_DOMAIN}"]),
+        (f"DELETE FROM migration_migrationevent WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM migration_moveinterest WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM migration_pendinglegacyhash WHERE account_id IN ({legacy})", c),  # noqa: S608
+        (f"DELETE FROM migration_legacyaccount WHERE customer_id IN ({customers})", c),  # noqa: S608
+        (f"DELETE FROM migration_customermove WHERE customer_id IN ({customers})", c),  # noqa: S608
         (f"DELETE FROM shop_orderline WHERE order_id IN (SELECT id FROM shop_order WHERE customer_id IN ({customers}))", c),  # noqa: S608
         (f"DELETE FROM shop_order WHERE customer_id IN ({customers})", c),  # noqa: S608
         (f"DELETE FROM shop_cartline WHERE cart_id IN (SELECT id FROM shop_cart WHERE customer_id IN ({customers}))", c),  # noqa: S608
@@ -301,6 +322,8 @@ class Seeder:
     def __init__(self, sizes: Sizes, seed: int = 1, log: Callable[[str], None] = print):
         self.sizes = sizes
         self.rng = random.Random(seed)
+        # A generator of its own, so adding legacy accounts leaves every other table as it was.
+        self.legacy_rng = random.Random(f"legacy-{seed}")
         self.log = log
         self.report = SeedReport()
         self.now = timezone.now().replace(microsecond=0)
@@ -327,13 +350,16 @@ class Seeder:
             self._phase("adresser", self.addresses)
             self._phase("brukere", self.users)
             self._phase("medlemskap", self.memberships)
+            if self.sizes.legacy_accounts:
+                self._phase("brukere i dagens nb.", self.legacy_accounts)
+                self._phase("hendelser (import)", self.legacy_events)
             self._phase("rabatter", self.discounts)
             self._phase("nettopriser", self.net_prices)
             self._phase("ordre", self.orders)
             self._phase("ordrelinjer", self.order_lines)
             self._phase("handlekurv", self.cart)
             for model in (Product, Stock, Customer, Address, User, Membership, CustomerDiscount,
-                          CustomerNetPrice, Order, OrderLine, Cart, CartLine):
+                          CustomerNetPrice, Order, OrderLine, Cart, CartLine, LegacyAccount, MigrationEvent):
                 _sync_sequence(model)
             commit_started = time.perf_counter()
         # The commit checks Django's deferred foreign keys: one check per written row.
@@ -522,6 +548,50 @@ class Seeder:
 
         return _copy(Membership, ["user_id", "customer_id", "role", "is_active", "created_at"], rows())
 
+    def legacy_accounts(self) -> int:
+        """Logins of the old shop, spread evenly over the customers (~3 each for 60,000 / 20,000).
+
+        Stored as `import_legacy` leaves them once its wrap step has run: the export's salted SHA-1
+        wrapped in argon2 (migration.hashers), never the weak hash itself. Like the users, all share
+        one precomputed hash (password `LEGACY_PASSWORD`): 60,000 argon2 runs would take 20 minutes.
+        """
+        rng = self.legacy_rng
+        first_id = _next_id(LegacyAccount)
+        salt = "benchsalt"
+        digest = hashlib.sha1(f"{salt}{LEGACY_PASSWORD}".encode()).hexdigest()  # noqa: S324 (the legacy format)
+        password = legacy_wrap(f"sha1${salt}${digest}")
+        total, customers = self.sizes.legacy_accounts, len(self.customer_ids)
+        self.legacy_plan = []  # (account id, customer id)
+
+        def rows():
+            previous = None
+            for i in range(total):
+                pk = first_id + i
+                customer_id = self.customer_ids[i * customers // total]
+                main = customer_id != previous
+                previous = customer_id
+                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+                email = "" if rng.random() < LEGACY_WITHOUT_EMAIL else f"{_ascii(first)}.{_ascii(last)}.l{pk}@{BENCH_DOMAIN}"
+                active = main or rng.random() >= LEGACY_INACTIVE
+                self.legacy_plan.append((pk, customer_id))
+                yield (pk, f"{LEGACY_PREFIX}{pk}", customer_id, f"{first} {last}", email, "", password, main, active,
+                       True, State.IMPORTED, self.now, self.now)
+
+        return _copy(LegacyAccount, ["id", "username", "customer_id", "name", "email", "phone", "password",
+                                     "is_main_user", "is_active", "legacy_access", "state", "created_at",
+                                     "updated_at"], rows())
+
+    def legacy_events(self) -> int:
+        """One «Importert» event per legacy account, as `import_legacy` records."""
+
+        def rows():
+            for account_id, customer_id in self.legacy_plan:
+                yield (account_id, customer_id, self.now, "import_legacy", EventKind.IMPORTED, "")
+
+        count = _copy(MigrationEvent, ["account_id", "customer_id", "at", "actor_label", "kind", "detail"], rows())
+        del self.legacy_plan
+        return count
+
     def discounts(self) -> int:
         rng = self.rng
         self.customer_discount: dict[int, dict[str, int]] = {}
@@ -651,7 +721,7 @@ class Seeder:
         # Fresh statistics and visibility maps, or the planner guesses on 10^6-row tables.
         tables = [m._meta.db_table for m in (Product, Stock, Customer, Address, User, Membership,
                                                CustomerDiscount, CustomerNetPrice, Order, OrderLine,
-                                               Category, Cart, CartLine)]
+                                               Category, Cart, CartLine, LegacyAccount, MigrationEvent)]
         with connection.cursor() as cursor:
             for table in tables:
                 cursor.execute(f"VACUUM ANALYZE {table}")  # noqa: S608

@@ -147,6 +147,14 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SHOP_NAME} <noreply@example.no>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# A worker keeps its SMTP connections open between messages for this long (0 = one per message).
+SMTP_CONNECTION_REUSE_SECONDS = env.int("SMTP_CONNECTION_REUSE_SECONDS", default=30)
+# Rows per outbox batch task, and SMTP connections a worker process uses in parallel for one batch.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=20)
+# Messages per minute across all workers (Redis), for an email provider's cap; 0 = unlimited.
+EMAIL_RATE_LIMIT_PER_MINUTE = env.int("EMAIL_RATE_LIMIT_PER_MINUTE", default=0)
+# The limit's counting window (the per-minute limit is scaled to it); shorter only in tests.
+EMAIL_RATE_LIMIT_WINDOW_SECONDS = env.int("EMAIL_RATE_LIMIT_WINDOW_SECONDS", default=60)
 # Outbox: how many attempts before a row is marked failed, and when the sweeper re-enqueues.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
@@ -237,6 +245,8 @@ MIGRATION_DEADLINE_MAX_DAYS = env.int("MIGRATION_DEADLINE_MAX_DAYS", default=28)
 MIGRATION_DEADLINE_DEFAULT_DAYS = env.int("MIGRATION_DEADLINE_DEFAULT_DAYS", default=21)
 # Reminder emails go this many days before the deadline (once each per legacy account).
 MIGRATION_REMINDER_DAYS = [7, 1]
+# Customers per Celery task when the move button is pressed for a wave (services.customers_flag_wave).
+MIGRATION_FLAG_CHUNK = env.int("MIGRATION_FLAG_CHUNK", default=100)
 # The legacy shop's signed hand-off link is valid this long (seconds).
 LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
 # Legacy «Glemt passord?» links stay valid this long (seconds).

@@ -70,7 +70,7 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
     assert_accessible(page, label="admin move deadline page")
     screenshot(page, "migration-admin-deadline")
     page.click("input[type=submit][value='Flytt til ny nettbutikk']")
-    page.get_by_text("1 kunder flyttet, 1 invitasjoner sendes").wait_for()
+    page.get_by_text("1 kunder flyttes nå, 1 invitasjoner sendes i bakgrunnen").wait_for()
 
     invitation = smtp_sink.wait_for(1)[0]
     text = message_text(invitation)

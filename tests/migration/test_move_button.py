@@ -103,8 +103,10 @@ def test_admin_action_shows_deadline_page_then_flags_selected_customers(
             {**data, "apply": "1", "deadline": default_deadline(21).isoformat()},
             follow=True,
         )
-    assert "2 kunder flyttet, 1 invitasjoner sendes" in done.content.decode()
-    assert "Uten e-post" in done.content.decode()
+    html = done.content.decode()
+    assert "2 kunder flyttes nå, 1 invitasjoner sendes i bakgrunnen" in html
+    assert "/admin/migration/legacyaccount/dashboard/" in html  # where to follow the wave
+    assert "Uten e-post, får ingen invitasjon" in html and f"({second.number})" in html
     assert CustomerMove.objects.flagged().count() == 2
     assert len(mailoutbox) == 1
 
@@ -121,7 +123,7 @@ def test_admin_deadline_out_of_range_is_refused_with_a_message(client, staff_use
 
 
 def test_customer_page_has_move_button_status_and_accounts_without_email(
-    client, staff_user, customer, make_legacy_account
+    client, staff_user, customer, make_legacy_account, django_capture_on_commit_callbacks
 ):
     make_legacy_account(username="utenepost", email="")
     client.force_login(staff_user)
@@ -129,10 +131,11 @@ def test_customer_page_has_move_button_status_and_accounts_without_email(
     assert "Flytt til ny nettbutikk" in html
     assert f"/admin/accounts/customer/{customer.pk}/flytt/" in html
     assert "utenepost" in html and "Mangler e-post" in html
-    response = client.post(
-        f"/admin/accounts/customer/{customer.pk}/flytt/",
-        {"apply": "1", "deadline": default_deadline().isoformat()},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the flagging is queued after commit
+        response = client.post(
+            f"/admin/accounts/customer/{customer.pk}/flytt/",
+            {"apply": "1", "deadline": default_deadline().isoformat()},
+        )
     assert response.status_code == 302
     html = client.get(f"/admin/accounts/customer/{customer.pk}/change/").content.decode()
     assert "Frist: <strong>" in html

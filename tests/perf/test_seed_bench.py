@@ -5,16 +5,18 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.test import Client
 
 from accounts.models import Branch, Customer, Membership, User
-from shop.bench_seed import BENCH_CUSTOMER, BENCH_LOGIN, BENCH_PASSWORD, CART_LINES
+from migration.hashers import is_weak_stored, legacy_check_password
+from migration.models import EventKind, LegacyAccount, MigrationEvent
+from shop.bench_seed import BENCH_CUSTOMER, BENCH_LOGIN, BENCH_PASSWORD, CART_LINES, LEGACY_PASSWORD
 from shop.models import CartLine, CustomerDiscount, CustomerNetPrice, Order, OrderLine, Product, Stock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-SIZES = ["--products", "200", "--customers", "20", "--orders", "50", "--seed", "7"]
+SIZES = ["--products", "200", "--customers", "20", "--orders", "50", "--legacy-accounts", "60", "--seed", "7"]
 
 
 @pytest.fixture
@@ -75,6 +77,41 @@ def test_the_bench_customer_logs_in_and_sees_its_cart_and_orders(seeded):
     assert orders.status_code == 200 and orders.context["page"].paginator.count == Order.objects.filter(
         customer__number=BENCH_CUSTOMER
     ).count()
+
+
+def test_legacy_accounts_three_per_customer_mostly_with_email_and_no_weak_hash_at_rest(seeded):
+    accounts = LegacyAccount.objects.select_related("customer")
+    assert accounts.count() == 60
+    per_customer = Customer.objects.annotate(
+        n=Count("legacy_accounts"), mains=Count("legacy_accounts", filter=Q(legacy_accounts__is_main_user=True))
+    )
+    assert {c.n for c in per_customer} == {3}
+    assert {c.mains for c in per_customer} == {1}
+    with_email = accounts.exclude(email="")
+    assert with_email.count() >= 45
+    assert all(a.email.endswith("@bench.example.no") for a in with_email)
+    assert len({a.email.lower() for a in with_email}) == with_email.count()
+    # What import_legacy leaves once its wrap step has run: argon2 over the legacy digest, never the
+    # export's weak hash; the legacy gate accepts the old password.
+    passwords = set(accounts.values_list("password", flat=True))
+    assert len(passwords) == 1
+    stored = passwords.pop()
+    assert stored.startswith("legacy_sha1_argon2$") and not is_weak_stored(stored)
+    assert legacy_check_password(LEGACY_PASSWORD, stored)
+    assert not legacy_check_password("feil", stored)
+    assert set(accounts.values_list("state", flat=True)) == {"imported"}
+    imported = MigrationEvent.objects.filter(kind=EventKind.IMPORTED)
+    assert imported.count() == 60
+    assert not imported.exclude(customer_id=F("account__customer_id")).exists()
+
+
+def test_reset_removes_the_legacy_accounts_and_their_events(seeded):
+    from shop.bench_seed import bench_data_counts, bench_reset
+
+    assert bench_data_counts()["brukere i dagens nettbutikk"] == 60
+    bench_reset()
+    assert not any(bench_data_counts().values())
+    assert not LegacyAccount.objects.exists() and not MigrationEvent.objects.exists()
 
 
 def test_same_seed_gives_the_same_data_and_a_second_run_refuses_until_reset(seeded):

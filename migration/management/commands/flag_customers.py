@@ -1,7 +1,10 @@
-"""Press the move button for a wave of customers, same rules as the admin action.
+"""Press the move button for a wave of customers: the admin action's service and rules.
 
 manage.py flag_customers --branch OSL --deadline 2026-12-14
 manage.py flag_customers 10001 10002 --days 21
+
+The work is queued in Celery (one task per MIGRATION_FLAG_CHUNK customers) and the command returns;
+without a broker it runs inline. Progress: «Flytting: oversikt» in the admin.
 """
 
 from datetime import date, timedelta
@@ -10,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from accounts.models import Customer
-from migration.services import MoveError, customer_flag_for_move, deadline_bounds
+from migration.models import LegacyAccount
+from migration.services import MoveError, customers_flag_wave, deadline_bounds
 
 
 class Command(BaseCommand):
@@ -44,25 +48,27 @@ class Command(BaseCommand):
             customers = customers.filter(number__in=numbers)
         if branch:
             customers = customers.filter(branch__code__in=[b.upper() for b in branch])
-        flagged = 0
-        for customer in customers.order_by("number"):
-            if dry_run:
+        if dry_run:
+            for customer in customers.order_by("number"):
                 self.stdout.write(f"{customer.number} {customer.name}: ville blitt flyttet, frist {when}")
-                continue
-            try:
-                result = customer_flag_for_move(customer=customer, deadline=when)
-            except MoveError as exc:
-                raise CommandError(exc.message)
-            if result.newly_flagged:
-                flagged += 1
-                self.stdout.write(
-                    f"{customer.number} {customer.name}: {len(result.invited)} invitert, "
-                    f"{len(result.without_email)} uten e-post"
-                )
-            else:
-                self.stdout.write(
-                    f"{customer.number} {customer.name}: allerede flyttet (frist {result.deadline})"
-                )
-            for account in result.without_email:
-                self.stdout.write(f"  uten e-post: {account.username} ({account.name})")
-        self.stdout.write(self.style.SUCCESS(f"{flagged} kunder flyttet."))
+            return
+        try:
+            plan = customers_flag_wave(customers=customers, deadline=when)
+        except MoveError as exc:
+            raise CommandError(exc.message)
+        for customer in customers.exclude(pk__in=plan.to_flag).select_related("move").order_by("number"):
+            self.stdout.write(f"{customer.number} {customer.name}: allerede flyttet (frist {customer.move.deadline})")
+        missing = (
+            LegacyAccount.objects.without_email()
+            .filter(is_active=True, customer__in=plan.to_flag)
+            .order_by("customer__number", "username")
+            .values_list("customer__number", "username", "name")
+        )
+        for number, username, name in missing.iterator():
+            self.stdout.write(f"  uten e-post: {username} ({name}), kunde {number}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(plan.to_flag)} kunder flyttes, {plan.invitations} invitasjoner sendes "
+                f"({plan.tasks} oppgaver i køen; følg med i «Flytting: oversikt»)."
+            )
+        )
