@@ -34,6 +34,16 @@ VERSION_KEY = "shop:catalogue-version"
 # see it within VERSION_MEMO_SECONDS.
 VERSION_MEMO_SECONDS = 1.0
 _memo = {"version": None, "read_at": 0.0}
+# The category tree of the current catalogue version, kept in this process too: every list page
+# needs it (slug lookup, breadcrumbs, facets), and unpickling ~40 categories from Redis was 7 % of
+# a cached list page. A new version (any catalogue write) replaces it.
+_tree = {"version": None, "categories": None}
+
+
+def _fresh_version() -> int:
+    # A version never used before, even after Redis lost the key (a restart or a flush): a process
+    # that still remembers an old version, or holds a category tree of it, must not match it.
+    return time.time_ns() // 1000
 
 
 def catalogue_version() -> int:
@@ -42,19 +52,25 @@ def catalogue_version() -> int:
         return _memo["version"]
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+        cache.add(VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(VERSION_KEY) or _fresh_version()
     _memo.update(version=version, read_at=now)
     return version
 
 
 def catalogue_changed() -> None:
     """Invalidate every cached list count, facet, page of ids and category tree."""
-    _memo["version"] = None
+    forget_local()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(VERSION_KEY, _fresh_version(), timeout=None)
+
+
+def forget_local() -> None:
+    """Drop what this process remembers (the version and the category tree); the next use reads Redis."""
+    _memo["version"] = None
+    _tree.update(version=None, categories=None)
 
 
 def cached(kind: str, parts, compute, *, timeout: int | None = None):
@@ -127,7 +143,10 @@ def query_key(queryset) -> tuple:
 def categories_all() -> list:
     from .models import Category
 
-    return cached("categories", (), lambda: list(Category.objects.all()))
+    version = catalogue_version()
+    if _tree["version"] != version:
+        _tree.update(version=version, categories=cached("categories", (), lambda: list(Category.objects.all())))
+    return _tree["categories"]
 
 
 @receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")

@@ -13,9 +13,13 @@ pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.services", "tests.fi
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached fragments never leak from one test into the next."""
+    from shop.caching import forget_local
+
     cache.clear()
+    forget_local()
     yield
     cache.clear()
+    forget_local()
 
 
 def pytest_collection_modifyitems(config, items):

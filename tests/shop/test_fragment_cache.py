@@ -166,3 +166,23 @@ def test_order_history_shows_a_changed_status_and_a_new_order_at_once(buyer_clie
     assert "Sendt" in html and "Mottatt" not in html
     second = place_order(buyer_member, [product])
     assert second.number in buyer_client.get(reverse("shop:orders")).content.decode()
+
+
+@pytest.mark.parametrize("how", ["another process changed the catalogue", "Redis was flushed"])
+def test_the_category_tree_kept_in_each_process_follows_the_catalogue_version(how, client, product):
+    import time
+
+    from django.core.cache import cache
+
+    from shop.caching import VERSION_KEY, VERSION_MEMO_SECONDS
+    from shop.models import Category
+
+    path = reverse("shop:category", args=["kabel"])
+    assert "<h1>Kabel</h1>" in client.get(path).content.decode()
+    Category.objects.filter(slug="kabel").update(name="Kabel og ledning")  # a bulk write: no signal
+    if how == "Redis was flushed":
+        cache.clear()
+    else:
+        cache.incr(VERSION_KEY)  # what catalogue_changed() does in the process that wrote
+    time.sleep(VERSION_MEMO_SECONDS + 0.1)  # this process re-reads the version at most once a second
+    assert "<h1>Kabel og ledning</h1>" in client.get(path).content.decode()
