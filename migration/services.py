@@ -220,36 +220,20 @@ def customers_flag_for_move(*, customers, deadline: date, actor=None, now=None) 
             )
             invited = []
             for account in accounts:
-                if not account.is_active or not account.email or account.state != State.IMPORTED:
+                if account.state != State.IMPORTED or not account.is_active:
                     continue
-                invitations.append(_invitation(account, move, key=f"migration-invitation:{account.pk}:{move.pk}"))
+                if account.email:
+                    key = f"migration-invitation:{account.pk}:{move.pk}"
+                    invitations.append(_invitation(account, move, key=key))
+                    invited.append(account)
+                    detail = account.email
+                else:
+                    detail = _("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt.")
                 account.state = State.INVITED
                 invited_pks.append(account.pk)
                 events.append(
-                    _event(
-                        customer=customer,
-                        account=account,
-                        kind=EventKind.INVITED,
-                        actor=actor,
-                        at=now,
-                        detail=account.email,
-                    )
+                    _event(customer=customer, account=account, kind=EventKind.INVITED, actor=actor, at=now, detail=detail)
                 )
-                invited.append(account)
-            for account in without_email:
-                if account.state == State.IMPORTED:
-                    account.state = State.INVITED
-                    invited_pks.append(account.pk)
-                    events.append(
-                        _event(
-                            customer=customer,
-                            account=account,
-                            kind=EventKind.INVITED,
-                            actor=actor,
-                            at=now,
-                            detail=_("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
-                        )
-                    )
             results.append(FlagResult(customer, True, deadline, invited, without_email))
         if flagged:
             CustomerMove.objects.bulk_update(flagged, ["flagged_at", "flagged_by", "deadline"])
