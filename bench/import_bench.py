@@ -14,26 +14,23 @@ import csv
 import json
 import os
 import random
-import re
-import resource
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+from bench.scratch import scratch_database, timed_manage  # noqa: E402
+
 COLUMNS = ["sku", "el_number", "ean", "name", "description", "manufacturer", "manufacturer_sku", "unit",
            "list_price", "category_path", "discount_group"]
 
 
 def catalogue_rows(count: int, seed: int):
     """Realistic catalogue rows (the same assortment as seed_bench), valid EL-nummer and EAN-13."""
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     import django  # noqa: PLC0415
 
@@ -69,22 +66,6 @@ def write_csv(path: Path, rows) -> None:
         writer.writerows(rows)
 
 
-def timed_import(env: dict, csv_path: Path) -> dict:
-    command = [sys.executable, "manage.py", "import_catalogue", str(csv_path), "--no-progress"]
-    gnu_time = shutil.which("time", path="/usr/bin")
-    if gnu_time:
-        command = [gnu_time, "-v", *command]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(done.stdout + done.stderr)
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    peak_kb = int(match.group(1)) if match else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    summary = [line for line in done.stdout.splitlines() if line.strip()][-1]
-    return {"seconds": elapsed, "peak_rss_mb": peak_kb / 1024, "summary": summary}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -92,45 +73,23 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://…; the import runs in a scratch database next to it.")
-    parts = urlsplit(url)
-    scratch = parts.path.lstrip("/") + "_import"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    env = {**os.environ, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{scratch}")),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-
-    import psycopg
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{scratch}"')
-    admin(f'CREATE DATABASE "{scratch}"')
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            first = Path(tmp) / "katalog.csv"
-            rows = list(catalogue_rows(args.rows, args.seed))
-            write_csv(first, rows)
-            changed = Path(tmp) / "katalog-endret.csv"
-            for row in rows[::10]:
-                row["list_price"] = f"{float(row['list_price'].replace(',', '.')) + 1:.2f}".replace(".", ",")
-            write_csv(changed, rows)
-            size_mb = first.stat().st_size / 1e6
-            runs = []
-            for label, path in [("first import (all new)", first), ("re-import (unchanged)", first),
-                                ("update (10 % prices changed)", changed)]:
-                result = timed_import(env, path)
-                result.update(label=label, rows=args.rows, rows_per_s=args.rows / result["seconds"])
-                runs.append(result)
-                print(f"  {label}: {result['seconds']:.1f} s, {result['rows_per_s']:,.0f} rows/s, "
-                      f"peak {result['peak_rss_mb']:.0f} MB – {result['summary']}", flush=True)
-    finally:
-        if not args.keep:
-            admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+    with scratch_database("import", keep=args.keep) as env, tempfile.TemporaryDirectory() as tmp:
+        first = Path(tmp) / "katalog.csv"
+        rows = list(catalogue_rows(args.rows, args.seed))
+        write_csv(first, rows)
+        changed = Path(tmp) / "katalog-endret.csv"
+        for row in rows[::10]:
+            row["list_price"] = f"{float(row['list_price'].replace(',', '.')) + 1:.2f}".replace(".", ",")
+        write_csv(changed, rows)
+        size_mb = first.stat().st_size / 1e6
+        runs = []
+        for label, path in [("first import (all new)", first), ("re-import (unchanged)", first),
+                            ("update (10 % prices changed)", changed)]:
+            result = timed_manage(env, "import_catalogue", str(path), "--no-progress")
+            result.update(label=label, rows=args.rows, rows_per_s=args.rows / result["seconds"])
+            runs.append(result)
+            print(f"  {label}: {result['seconds']:.1f} s, {result['rows_per_s']:,.0f} rows/s, "
+                  f"peak {result['peak_rss_mb']:.0f} MB – {result['summary']}", flush=True)
 
     print(f"\n{args.rows:,} rows, CSV {size_mb:.1f} MB")
     print("| run | seconds | rows/s | peak RSS MB |")

@@ -20,36 +20,16 @@ import argparse
 import json
 import os
 import random
-import re
-import resource
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 sys.path.insert(0, str(ROOT))
 
-
-def timed(env: dict, *args: str) -> dict:
-    command = [sys.executable, "manage.py", *args]
-    gnu_time = shutil.which("time", path="/usr/bin")
-    if gnu_time:
-        command = [gnu_time, "-v", *command]
-    started = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: S603
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(done.stdout + done.stderr)
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    peak_kb = int(match.group(1)) if match else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    lines = [line for line in done.stdout.splitlines() if line.strip()]
-    return {"seconds": elapsed, "peak_rss_mb": peak_kb / 1024, "summary": lines[-1] if lines else ""}
+from bench.scratch import scratch_database, timed_manage  # noqa: E402
 
 
 def main() -> None:
@@ -60,57 +40,31 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL=postgres://…; the import runs in a scratch database next to it.")
-    parts = urlsplit(url)
-    scratch = parts.path.lstrip("/") + "_legacy"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-    env = {**os.environ, "DATABASE_URL": urlunsplit(parts._replace(path=f"/{scratch}")),
-           "DJANGO_SETTINGS_MODULE": "config.settings.base", "DEBUG": "0", "LOG_LEVEL": "WARNING",
-           "REDIS_URL": ""}
-
-    import psycopg
-
     from bench import migration_import
 
-    def admin(sql: str) -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql)
-
-    admin(f'DROP DATABASE IF EXISTS "{scratch}"')
-    admin(f'CREATE DATABASE "{scratch}"')
     load_before = os.getloadavg()
-    try:
-        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT,  # noqa: S603
-                       check=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            random.seed(1)
-            migration_import.main(args.rows, Path(tmp))
-            customers, accounts = str(Path(tmp) / "customers.csv"), str(Path(tmp) / "accounts.csv")
-            size_mb = (Path(accounts).stat().st_size + Path(customers).stat().st_size) / 1e6
-            runs = []
-            for label, command in [
-                ("load (import_legacy --skip-wrap, all new)", ["import_legacy", customers, accounts, "--skip-wrap",
-                                                               "-v0"]),
-                ("re-import (unchanged)", ["import_legacy", customers, accounts, "--skip-wrap", "-v0"]),
-            ]:
-                result = timed(env, *command)
-                result.update(label=label, rows=args.rows, rows_per_s=args.rows / result["seconds"])
-                runs.append(result)
-                print(f"  {label}: {result['seconds']:.1f} s, {result['rows_per_s']:,.0f} rows/s, "
-                      f"peak {result['peak_rss_mb']:.0f} MB", flush=True)
-            wrap = timed(env, "wrap_legacy_hashes", "--limit", str(args.wrap_sample), "--jobs", str(args.jobs),
-                         "-v0")
-            # The process start (Django set-up, ~1-2 s) is part of the timing: a slight underestimate.
-            wrap.update(label=f"wrap {args.wrap_sample} hashes (--jobs {args.jobs})", rows=args.wrap_sample,
-                        rows_per_s=args.wrap_sample / wrap["seconds"])
-            wrap["extrapolated_minutes_all_rows"] = args.rows / wrap["rows_per_s"] / 60
-            print(f"  {wrap['label']}: {wrap['seconds']:.1f} s, {wrap['rows_per_s']:,.1f} hashes/s "
-                  f"→ {wrap['extrapolated_minutes_all_rows']:.0f} min for {args.rows:,}", flush=True)
-    finally:
-        if not args.keep:
-            admin(f'DROP DATABASE IF EXISTS "{scratch}"')
+    with scratch_database("legacy", keep=args.keep, REDIS_URL="") as env, tempfile.TemporaryDirectory() as tmp:
+        random.seed(1)
+        migration_import.main(args.rows, Path(tmp))
+        customers, accounts = str(Path(tmp) / "customers.csv"), str(Path(tmp) / "accounts.csv")
+        size_mb = (Path(accounts).stat().st_size + Path(customers).stat().st_size) / 1e6
+        runs = []
+        for label, command in [
+            ("load (import_legacy --skip-wrap, all new)", ["import_legacy", customers, accounts, "--skip-wrap", "-v0"]),
+            ("re-import (unchanged)", ["import_legacy", customers, accounts, "--skip-wrap", "-v0"]),
+        ]:
+            result = timed_manage(env, *command)
+            result.update(label=label, rows=args.rows, rows_per_s=args.rows / result["seconds"])
+            runs.append(result)
+            print(f"  {label}: {result['seconds']:.1f} s, {result['rows_per_s']:,.0f} rows/s, "
+                  f"peak {result['peak_rss_mb']:.0f} MB", flush=True)
+        wrap = timed_manage(env, "wrap_legacy_hashes", "--limit", str(args.wrap_sample), "--jobs", str(args.jobs), "-v0")
+        # The process start (Django set-up, ~1-2 s) is part of the timing: a slight underestimate.
+        wrap.update(label=f"wrap {args.wrap_sample} hashes (--jobs {args.jobs})", rows=args.wrap_sample,
+                    rows_per_s=args.wrap_sample / wrap["seconds"])
+        wrap["extrapolated_minutes_all_rows"] = args.rows / wrap["rows_per_s"] / 60
+        print(f"  {wrap['label']}: {wrap['seconds']:.1f} s, {wrap['rows_per_s']:,.1f} hashes/s "
+              f"→ {wrap['extrapolated_minutes_all_rows']:.0f} min for {args.rows:,}", flush=True)
     load_after = os.getloadavg()
 
     print(f"\n{args.rows:,} legacy accounts ({args.rows // 5:,} customers), CSV {size_mb:.1f} MB, "
