@@ -198,50 +198,15 @@ def outbox_deliver(email_id: int) -> str:
     the end-of-data mark that makes the server deliver, and "sent" once it confirmed (see
     core/smtp.py for why). A second worker finds the row locked or no longer pending and does
     nothing. Returns the resulting status, or "skipped". Transient errors are recorded on the row
-    and then raised, so the caller can retry.
+    and then raised, so the caller can retry. One row is a batch of one (`_deliver_batch`).
     """
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboundEmail.Status.PENDING)
-            .first()
-        )
-        if email is None:
-            return "skipped"
-        failure = None
-        deferred = not sendrate.outbox_rate_acquire(1)
-        if deferred:
-            _defer(email)
-        else:
-            email.attempts += 1
-            transmission = Transmission(email_render(email))
-            try:
-                transmission.start()
-            except TRANSIENT_ERRORS as exc:
-                _record_failure(email, exc)
-                failure = exc
-            else:
-                email.status = OutboundEmail.Status.SENDING
-                email.save(update_fields=["attempts", "status", "updated_at"])
-    if deferred:  # over the sending rate limit: still pending, due in the next window (committed)
+    result, errors = _deliver_batch([email_id])
+    status = result.get(email_id, "skipped")
+    if status == "deferred":  # over the sending rate limit: still pending, due in the next window
         raise sendrate.RateLimited(sendrate.seconds_to_next_window())
-    if failure is not None:
-        return _after_failure(email, failure)
-
-    try:
-        transmission.finish()
-    except TRANSIENT_ERRORS as exc:
-        # Refused at the end-of-data mark, or the connection broke before the server confirmed:
-        # nothing was delivered (or, rarely, we cannot know), so the row goes back to pending.
-        with transaction.atomic():
-            email = OutboundEmail.objects.select_for_update().get(pk=email_id)
-            _record_failure(email, exc)
-        return _after_failure(email, exc)
-    OutboundEmail.objects.filter(pk=email_id).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error="", updated_at=timezone.now()
-    )
-    logger.info("email sent: kind=%s id=%s", email.kind, email.pk)
-    return OutboundEmail.Status.SENT
+    if email_id in errors and status != OutboundEmail.Status.FAILED:
+        raise errors[email_id]
+    return status
 
 
 def outbox_deliver_many(email_ids: list[int]) -> dict[int, str]:
@@ -259,11 +224,12 @@ def outbox_deliver_many(email_ids: list[int]) -> dict[int, str]:
     result = dict.fromkeys(email_ids, "skipped")
     size = max(1, settings.OUTBOX_BATCH_SIZE)
     for start in range(0, len(email_ids), size):
-        result.update(_deliver_batch(email_ids[start:start + size]))
+        result.update(_deliver_batch(email_ids[start:start + size])[0])
     return result
 
 
-def _deliver_batch(email_ids: list[int]) -> dict[int, str]:
+def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exception]]:
+    """The one sending path: statuses by id, and the error of each row that failed this attempt."""
     result = {}
     failed: list[tuple[OutboundEmail, Exception]] = []
     started: list[tuple[OutboundEmail, Transmission]] = []
@@ -311,10 +277,11 @@ def _deliver_batch(email_ids: list[int]) -> dict[int, str]:
             status=OutboundEmail.Status.SENT, sent_at=now, last_error="", updated_at=now
         )
         result.update(dict.fromkeys(confirmed, OutboundEmail.Status.SENT))
+        logger.info("emails sent: ids=%s", confirmed)
     for email, exc in failed:
         logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, exc)
         result[email.pk] = email.status
-    return result
+    return result, {email.pk: exc for email, exc in failed}
 
 
 def _defer(email: OutboundEmail) -> None:
@@ -332,13 +299,6 @@ def _record_failure(email: OutboundEmail, exc: Exception) -> None:
     )
     email.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))
     email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
-
-
-def _after_failure(email: OutboundEmail, exc: Exception) -> str:
-    logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, exc)
-    if email.status == OutboundEmail.Status.FAILED:
-        return email.status
-    raise exc
 
 
 def outbox_sweep() -> int:

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from celery import shared_task
 
 from . import email as outbox
@@ -43,10 +45,7 @@ def outbox_send_many(self, email_ids: list[int]) -> dict:
             outbox_send.apply_async((pk,), countdown=outbox.retry_delay(email.attempts if email else 1))
         if deferred:
             outbox_send_many.apply_async((deferred,), countdown=seconds_to_next_window())
-    counts = {}
-    for status in result.values():
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    return dict(Counter(result.values()))
 
 
 @shared_task
