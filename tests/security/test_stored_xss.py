@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Role, User
-from core.email import email_render
+from core.delivery import email_render
 from core.models import OutboundEmail
 from faq.models import Question, SupportRequest, Topic
 from faq.services import support_request_create
