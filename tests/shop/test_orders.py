@@ -106,6 +106,29 @@ def test_checkout_to_a_new_address_saves_it_for_next_time(buyer_client, buyer_me
     assert Address.objects.for_customer(buyer_member.customer).count() == 1
 
 
+def test_a_refused_order_to_a_new_address_leaves_no_address_behind(
+    buyer_client, buyer_member, filled_cart, product
+):
+    """Address and order are written in one transaction: the order is refused, so is the address."""
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+    response = buyer_client.post(
+        reverse("shop:checkout"),
+        checkout_data(
+            buyer_client,
+            delivery_method="levering",
+            address="ny",
+            new_name="Byggeplass Lia",
+            new_street="Liaveien 3",
+            new_postal_code="0950",
+            new_city="Oslo",
+        ),
+        follow=True,
+    )
+    assert "selges ikke lenger" in response.content.decode()
+    assert not Order.objects.exists()
+    assert not Address.objects.filter(customer=buyer_member.customer).exists()
+
+
 def test_checkout_errors_are_shown_next_to_the_fields_and_nothing_is_ordered(buyer_client, filled_cart):
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     response = buyer_client.post(
