@@ -6,8 +6,6 @@ first locks the customer's administrator memberships (`_locked`), so two concurr
 cannot both pass.
 """
 
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
+from core.models import OutboundEmail
 
 from .models import Customer, Membership, Role, User, UserManager
 from .tokens import make_token
@@ -111,7 +110,7 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
 
 def _send_membership_notice(*, membership: Membership, invited_by: User | None) -> None:
     email_enqueue(
-        key=f"accounts.membership_added:{membership.pk}:{uuid.uuid4().hex}",
+        key=f"accounts.membership_added:{membership.pk}",
         kind="accounts.membership_added",
         to=membership.user.email,
         template="email/accounts/membership_added",
@@ -174,10 +173,13 @@ def invitation_resend(*, membership: Membership, sent_by: User | None) -> bool:
     user = membership.user
     if not (membership.is_active and user.is_active) or user.has_usable_password():
         return False
+    # The n-th resend of this membership's invitation: counted under the lock `_locked` took, so two
+    # presses are two events with two keys, and a retried task of one press stays one email.
+    resends = OutboundEmail.objects.filter(idempotency_key__startswith=f"accounts.invitation:{membership.pk}:")
     _send_invitation(
         membership=membership,
         invited_by=membership.invited_by or sent_by,
-        key=f"accounts.invitation:{membership.pk}:{uuid.uuid4().hex}",
+        key=f"accounts.invitation:{membership.pk}:resend-{resends.count() + 1}",
     )
     return True
 

@@ -189,8 +189,8 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine]) -> None:
         "order_url": settings.SHOP_URL + reverse("shop:order_detail", args=[order.pk]),
     }
     email_enqueue(
-        key=f"order-confirmation:{order.pk}",
-        kind="order_confirmation",
+        key=f"shop.order_confirmation:{order.pk}",
+        kind="shop.order_confirmation",
         to=order.user.email,
         template="email/shop/order_confirmation",
         context=context,

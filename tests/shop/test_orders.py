@@ -81,7 +81,7 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
     assert f"/ordre/{order.pk}/" in mail.body
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html" and "95,25 kr" in html and "Se ordren" in html
-    assert OutboundEmail.objects.filter(idempotency_key=f"order-confirmation:{order.pk}").count() == 1
+    assert OutboundEmail.objects.filter(idempotency_key=f"shop.order_confirmation:{order.pk}").count() == 1
 
     page = buyer_client.get(response.url).content.decode()
     assert "Takk for bestillingen" in page and order.number in page
@@ -236,7 +236,7 @@ def test_concurrent_double_submit_creates_one_order(buyer_member, product):
     assert Order.objects.count() == 1
     assert sum(1 for _, created in results if created) == 1
     assert {order.pk for order, _ in results} == {Order.objects.get().pk}
-    assert OutboundEmail.objects.filter(kind="order_confirmation").count() == 1
+    assert OutboundEmail.objects.filter(kind="shop.order_confirmation").count() == 1
 
 
 def test_read_only_user_cannot_reach_checkout(client, readonly_member):
