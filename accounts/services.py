@@ -17,7 +17,7 @@ from core.email import email_enqueue
 from core.models import OutboundEmail
 
 from .models import Customer, Membership, Role, User, UserManager
-from .tokens import make_token
+from .tokens import TokenError, make_token, read_token
 
 INVITATION_PURPOSE = "invitation"
 
@@ -237,6 +237,42 @@ def user_set_initial_password(*, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     user_sync_email_address(user=user)
     return user
+
+
+def invitation_membership_get(*, token: str, customer_id, lock: bool = False) -> Membership:
+    """The membership a colleague's invitation link was made for, or raise TokenError.
+
+    The link is good while its user is active, has no password yet and is an active member of the
+    customer in the link. With `lock`, the user row is read with a row lock (inside a transaction).
+    """
+    queryset = User.objects.select_for_update() if lock else None
+    user = read_token(token, INVITATION_PURPOSE, max_age=invitation_max_age(), queryset=queryset)
+    if not user.is_active:
+        raise TokenError("invalid")
+    if user.has_usable_password():
+        raise TokenError("used")
+    membership = (
+        Membership.objects.filter(user=user, customer_id=customer_id, is_active=True)
+        .select_related("customer")
+        .first()
+    )
+    if membership is None:
+        raise TokenError("invalid")
+    membership.user = user
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, customer_id, password: str) -> Membership:
+    """A colleague sets their first password through the invitation link; returns the membership.
+
+    The link is read again with the user row locked, so two submits of one link cannot both set a
+    password (the second gets TokenError("used")); the password goes through
+    `user_set_initial_password`, which also marks the address verified for allauth.
+    """
+    membership = invitation_membership_get(token=token, customer_id=customer_id, lock=True)
+    user_set_initial_password(user=membership.user, password=password)
+    return membership
 
 
 def user_sync_email_address(*, user: User) -> None:
