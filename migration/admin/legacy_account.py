@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from .. import services
 from ..forms import ReactivateForm
 from ..models import LegacyAccount, MigrationEvent
-from .dashboard import dashboard_data
+from ..selectors import dashboard_data
 
 
 class MigrationEventInline(admin.TabularInline):
@@ -77,6 +77,13 @@ class LegacyAccountAdmin(admin.ModelAdmin):
     )
     inlines = [MigrationEventInline]
     actions = ["resend_invitation", "reactivate"]
+
+    def save_model(self, request, obj, form, change):
+        """An edit goes through the service, which records what changed (email, access, …)."""
+        if change:
+            services.legacy_account_edit(account=obj, fields=form.changed_data, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("passord"))
     def password_summary(self, obj):
