@@ -63,9 +63,6 @@ class CustomerMove(models.Model):
 
 
 class LegacyAccountQuerySet(models.QuerySet):
-    def for_customer(self, customer):
-        return self.filter(customer=customer)
-
     def invitable(self):
         """Accounts that get an invitation when their customer is flagged: active, with an email."""
         return self.filter(is_active=True).exclude(email="")
