@@ -318,9 +318,10 @@ CELERY_BEAT_SCHEDULE["oidc-tokens-clear"] = {
 }
 # Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
 IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
-# Logging out of the back office with a valid id_token_hint logs out of the shop too, without a
-# question (one login for every system, often on shared PCs); without a hint the user is asked.
-IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
+# Logging out of a client asks the person whether to log out of the shop too, also with a valid
+# id_token_hint: an ID token is no proof that the person is asking (any page can send the browser
+# to the logout URL with an old one). Security review, issue #15 item 8.
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = True
 
 # The login, consent and logout pages may send the person on to a registered client's redirect
 # URI; their Content-Security-Policy allows those origins in form-action (identity/middleware.py).
