@@ -161,3 +161,10 @@ def test_a_customer_that_is_not_active_offers_nothing(client_a, customer_a, kari
     person = Client()
     person.force_login(kari)
     assert "ingen invitasjoner" in page_text(person.get(reverse("accounts:offers")))
+
+
+def test_the_help_page_says_an_existing_user_must_accept():
+    from faq.models import Question
+
+    answer = Question.objects.get(slug="legge-til-bruker").answer
+    assert "allerede en bruker" in answer and "«Ta imot»" in answer
