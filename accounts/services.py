@@ -16,25 +16,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
+from core.links import link_ref
 
 from .models import Customer, Membership, Role, User, UserManager
-from .tokens import make_token
-
-INVITATION_PURPOSE = "invitation"
 
 
 class MembershipError(ValidationError):
     """A membership change that is not allowed; the message is shown to the user as is."""
-
-
-def invitation_max_age() -> int:
-    return settings.INVITATION_TIMEOUT_DAYS * 24 * 60 * 60
-
-
-def invitation_url(*, user: User, customer: Customer) -> str:
-    token = make_token(user, INVITATION_PURPOSE)
-    path = reverse("accounts:invitation_accept", kwargs={"customer_id": customer.pk, "token": token})
-    return f"{settings.SHOP_URL}{path}"
 
 
 def _active_administrators(customer: Customer):
@@ -103,8 +91,9 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
             "customer_number": membership.customer.number,
             "invited_by": (invited_by.get_full_name() if invited_by else ""),
             "role": str(membership.get_role_display()),
-            "url": invitation_url(user=membership.user, customer=membership.customer),
             "valid_days": settings.INVITATION_TIMEOUT_DAYS,
+            # Signed when the email is sent (core.links): no live link in the outbox.
+            "links": {"url": link_ref("invitation", membership.user, customer_id=membership.customer_id)},
         },
     )
 

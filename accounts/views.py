@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.links import LinkError, link_read
 
 from . import services
 from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
-from .models import Customer, Membership, Role, User
+from .models import Customer, Membership, Role
 from .tenancy import SESSION_KEY, customer_required, redirect_back
-from .tokens import TokenError, read_token
 
 administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 
@@ -233,17 +233,14 @@ def _invitation_problem(request, reason):
 
 
 def _invited_user(token, customer_id, *, lock=False):
-    """The pending user the link was made for, or raise TokenError."""
-    queryset = User.objects.select_for_update() if lock else None
-    user = read_token(
-        token, services.INVITATION_PURPOSE, max_age=services.invitation_max_age(), queryset=queryset
-    )
+    """The pending user the link was made for, or raise LinkError."""
+    user = link_read("invitation", token, lock=lock)
     if not user.is_active:
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     if user.has_usable_password():
-        raise TokenError("used")
+        raise LinkError("used")
     if not Membership.objects.filter(user=user, customer_id=customer_id, is_active=True).exists():
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     return user
 
 
@@ -251,14 +248,14 @@ def invitation_accept(request, customer_id, token):
     """The colleague's set-password page; on success they are logged in at the inviting customer."""
     try:
         user = _invited_user(token, customer_id)
-    except TokenError as exc:
+    except LinkError as exc:
         return _invitation_problem(request, exc.reason)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             try:  # read again with the row locked: two submits of one link cannot both succeed
                 user = _invited_user(token, customer_id, lock=True)
-            except TokenError as exc:
+            except LinkError as exc:
                 return _invitation_problem(request, exc.reason)
             services.user_set_initial_password(user=user, password=form.cleaned_data["password1"])
         if request.user.is_authenticated and request.user.pk != user.pk:

@@ -39,6 +39,17 @@ def outbox(kind=None):
     return list(rows.filter(kind=kind) if kind else rows)
 
 
+def email_links(row) -> dict:
+    """The links of an outbox row as its email carries them: {template variable: URL}, signed now.
+
+    The row stores only references to its links (core.links: no live link at rest); this is what
+    the render path makes of them when the email is sent.
+    """
+    from core.links import link_urls
+
+    return link_urls(row.context.get("links"))
+
+
 def link_in(text: str, path_fragment: str) -> str:
     """The first link in `text` whose path contains `path_fragment`, as a path (no host)."""
     for url in re.findall(r"https?://[^\s\"'<>]+", text):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.tenancy import SESSION_KEY
-from tests.accounts.conftest import link_in, outbox, page_text
+from tests.accounts.conftest import email_links, link_in, outbox, page_text
 from tests.factories import CustomerFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def invite(admin_member, email="kollega@firma.example", role="innkjoper"):
         invited_by=admin_member.user,
     )
     [row] = outbox("accounts.invitation")
-    return membership, link_in(row.context["url"], "/konto/invitasjon/")
+    return membership, link_in(email_links(row)["url"], "/konto/invitasjon/")
 
 
 def test_set_password_logs_in_at_the_inviting_customer(client, admin_member, branch):

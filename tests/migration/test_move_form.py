@@ -1,6 +1,7 @@
 from accounts.models import Membership, Role, User
 from core.models import OutboundEmail
 from migration.models import EventKind, MigrationEvent, State
+from tests.accounts.conftest import email_links
 from tests.factories import CustomerFactory, MembershipFactory, UserFactory
 
 from .conftest import LegacyAccountFactory, legacy_login
@@ -13,7 +14,7 @@ def submit(client, account, **data):
 
 
 def activation_path(email_row):
-    url = email_row.context["activation_url"]
+    url = email_links(email_row)["activation_url"]
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
