@@ -39,9 +39,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import int_to_base36
+from django.utils.translation import gettext_lazy as _
 
 # What the admin preview shows where an email carries a link (it never signs one).
-PLACEHOLDER = "[lenken lages når e-posten sendes]"
+PLACEHOLDER = _("[lenken lages når e-posten sendes]")
 
 
 class LinkError(Exception):
@@ -80,12 +81,12 @@ def _move_form_state(account) -> str:
 
 
 def _legacy_session_state(account) -> str:
-    """The stored legacy hash and the account's state: a new legacy password, a state change or a
-    shut-out elsewhere logs the gate's session out (the session's own changes re-bind it)."""
-    return (
-        f"{account.pk}|{account.password}|{account.state}|{account.is_active}|{account.legacy_access}"
-        f"|{(account.email or '').lower()}"
-    )
+    """The stored legacy hash and whether the account may still use the gate: a new legacy password,
+    a shut-out, the account moved (legacy access closed) or re-activated ends every gate session.
+    The move button, «Utsett» and the move form do not: in those states the session can change
+    nothing that matters (a second move form is refused as "already sent")."""
+    phase = "open" if account.state in (*_NOT_MOVED, "submitted") else account.state
+    return f"{account.pk}|{account.password}|{phase}|{account.is_active}|{account.legacy_access}"
 
 
 # --- Kinds -----------------------------------------------------------------------------------------
@@ -101,6 +102,8 @@ class LinkKind:
     state: Callable[[object], str]
     lifetime: Callable[[], int | None]  # seconds; None: the payload's deadline ("d") ends it
     url_name: str = ""
+    # The user links keep the payload key and fingerprint salt of the former accounts/tokens.py, so
+    # links emailed before this module existed still open (and die) exactly as they did.
     id_key: str = "i"
     fingerprint_salt: str = ""
 
@@ -111,7 +114,7 @@ class LinkKind:
     def sign(self, obj, **payload) -> str:
         return signing.dumps({self.id_key: obj.pk, "f": self.fingerprint(obj), **payload}, salt=self.salt, compress=True)
 
-    def read(self, token: str, *, lock: bool = False, now=None):
+    def read(self, token: str, *, lock: bool = False, now=None, queryset=None):
         max_age = self.lifetime()
         try:
             data = signing.loads(token, salt=self.salt, max_age=max_age)
@@ -128,7 +131,7 @@ class LinkKind:
                 raise LinkError("invalid") from None
             if timezone.localdate(now or timezone.now()) > deadline:
                 raise LinkError("expired")
-        queryset = self.queryset()
+        queryset = self.queryset() if queryset is None else queryset
         if lock:
             queryset = queryset.select_for_update()
         try:
@@ -285,12 +288,13 @@ def link_sign(kind: str, obj, **payload) -> str:
     return KINDS[kind].sign(obj, **payload)
 
 
-def link_read(kind: str, token: str, *, lock: bool = False, now=None):
+def link_read(kind: str, token: str, *, lock: bool = False, now=None, queryset=None):
     """The object a token of `kind` names, or LinkError ("invalid", "expired" or "used").
 
-    Pass `lock=True` inside the transaction that uses the link up.
+    Pass `lock=True` inside the transaction that uses the link up; `queryset` narrows or joins the
+    lookup (e.g. `select_related`).
     """
-    return KINDS[kind].read(str(token), lock=lock, now=now)
+    return KINDS[kind].read(str(token), lock=lock, now=now, queryset=queryset)
 
 
 def link_ref(kind: str, obj, **params) -> dict:
@@ -313,7 +317,7 @@ def link_urls(refs: dict, *, sign: bool = True) -> dict:
     """
     urls = {}
     for name, ref in (refs or {}).items():
-        urls[name] = PLACEHOLDER
+        urls[name] = str(PLACEHOLDER)
         if not sign or not isinstance(ref, dict):
             continue
         params = {k: v for k, v in ref.items() if k not in ("kind", "id")}

@@ -14,13 +14,13 @@ from .deadline import deadline_bounds
 from .events import migration_event_record
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
 from .links import (
-    INVITATION_SALT,
-    RESET_SALT,
-    activation_url,
+    activation_link,
     invitation_read,
     invitation_token,
+    legacy_reset_link,
     legacy_reset_read,
     legacy_reset_token,
+    move_form_link,
 )
 from .move import (
     FlagResult,
@@ -37,14 +37,12 @@ from .reactivation import legacy_account_reactivate
 from .reminders import reminders_send
 
 __all__ = [
-    "INVITATION_SALT",
-    "RESET_SALT",
     "FlagResult",
     "MoveError",
     "SubmitResult",
     "WavePlan",
     "activation_request",
-    "activation_url",
+    "activation_link",
     "customer_flag_for_move",
     "customers_flag_chunk",
     "customers_flag_for_move",
@@ -60,9 +58,11 @@ __all__ = [
     "legacy_account_resend_invitation",
     "legacy_account_set_password",
     "legacy_account_submit_move",
+    "legacy_reset_link",
     "legacy_reset_read",
     "legacy_reset_token",
     "migration_event_record",
+    "move_form_link",
     "move_interest_create",
     "reminders_send",
     "user_awaiting_activation",

@@ -17,7 +17,7 @@ from ..models import (
     State,
 )
 from .events import migration_event_record
-from .links import activation_url
+from .links import activation_link
 
 
 def _role_for(account: LegacyAccount) -> str:
@@ -51,7 +51,7 @@ def _activation_enqueue(user, account: LegacyAccount, *, key: str, existing_user
             "customer_number": account.customer.number,
             "customer_name": account.customer.name,
             "email": user.email,
-            "activation_url": activation_url(user),
+            "links": {"activation_url": activation_link(user)},
             "days": settings.ACTIVATION_TIMEOUT_DAYS,
             "existing_user": existing_user,
         },

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
@@ -13,9 +12,8 @@ from ..models import (
     LegacyAccount,
     PendingLegacyHash,
 )
-from .common import _absolute
 from .events import migration_event_record
-from .links import legacy_reset_token
+from .links import legacy_reset_link
 
 
 def legacy_account_authenticate(*, username: str, password: str) -> LegacyAccount | None:
@@ -57,9 +55,7 @@ def legacy_account_request_reset(*, username: str) -> None:
                 "name": account.name,
                 "username": account.username,
                 "customer_number": account.customer.number,
-                "reset_url": _absolute(
-                    reverse("migration:legacy_reset_confirm", args=[legacy_reset_token(account)])
-                ),
+                "links": {"reset_url": legacy_reset_link(account)},
                 "hours": settings.LEGACY_RESET_MAX_AGE // 3600,
             },
         )

@@ -23,7 +23,7 @@ from ..models import (
 from .common import _absolute, _fmt_date
 from .deadline import _deadline_check
 from .events import _event, migration_event_record
-from .links import invitation_token
+from .links import move_form_link
 
 
 @dataclass
@@ -62,10 +62,9 @@ def _move_email_context(account: LegacyAccount, move: CustomerMove) -> dict:
         "username": account.username,
         "customer_number": account.customer.number,
         "deadline": _fmt_date(move.deadline),
-        "move_url": _absolute(
-            reverse("migration:invitation", args=[invitation_token(account, move.deadline)])
-        ),
         "gate_url": _absolute(reverse("migration:gate")),
+        # Signed when the email is sent (core.links): no live link in the outbox.
+        "links": {"move_url": move_form_link(account, move.deadline)},
     }
 
 
