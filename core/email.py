@@ -163,12 +163,8 @@ def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMulti
     link is ever stored. The admin preview passes `sign_links=False` and shows a placeholder.
     """
     stored = dict(email.context)
-    context = {
-        "shop_name": settings.SHOP_NAME,
-        "shop_url": settings.SHOP_URL,
-        **stored,
-        **link_urls(stored.pop("links", None), sign=sign_links),
-    }
+    links = link_urls(stored.pop("links", None), sign=sign_links)
+    context = {"shop_name": settings.SHOP_NAME, "shop_url": settings.SHOP_URL, **stored, **links}
     with translation.override(email.language):
         subject = render_to_string(f"{email.template}_subject.txt", context)
         text = render_to_string(f"{email.template}.txt", context)

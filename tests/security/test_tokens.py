@@ -28,7 +28,7 @@ from migration.services import (
     legacy_account_submit_move,
     legacy_reset_token,
 )
-from tests.accounts.conftest import email_links, link_in
+from tests.accounts.conftest import email_links, emailed_link
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
 from tests.migration.conftest import LegacyAccountFactory, default_deadline
@@ -45,7 +45,7 @@ def _invite(admin, email="ny.kollega@a.example"):
         customer=admin.customer, email=email, name="Ny Kollega", role=Role.BUYER, invited_by=admin.user
     )
     row = OutboundEmail.objects.filter(kind="accounts.invitation", to=email).latest("pk")
-    return membership, row, link_in(email_links(row)["url"], "/konto/invitasjon/")
+    return membership, row, emailed_link(row, "url", "/konto/invitasjon/")
 
 
 def _set(client, link, password=NEW):
@@ -197,7 +197,7 @@ def _race(link, submit, prepare=lambda client: None):
 def _request_reset(client, email, **extra):
     client.post(reverse("account_reset_password"), {"email": email}, **extra)
     row = OutboundEmail.objects.filter(kind="accounts.password_reset_key", to=email).latest("pk")
-    return row, link_in(email_links(row)["password_reset_url"], "/konto/")
+    return row, emailed_link(row, "password_reset_url", "/konto/")
 
 
 def _open(client, link):
