@@ -220,7 +220,7 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Reset links die on use, on email change and when staff deactivate the user.
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.password_reset.ActiveUserPasswordResetTokenGenerator"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.links.ActiveUserPasswordResetTokenGenerator"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SHOP_URL.startswith("https") else "http"
@@ -268,6 +268,9 @@ MIGRATION_FLAG_CHUNK = env.int("MIGRATION_FLAG_CHUNK", default=100)
 LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
 # Legacy «Glemt passord?» links stay valid this long (seconds).
 LEGACY_RESET_MAX_AGE = env.int("LEGACY_RESET_MAX_AGE", default=60 * 60 * 24)
+# A login at the legacy gate lasts this long (seconds), and only while the stored legacy hash and the
+# account's state are as they were (core.links, kind "legacy_session").
+LEGACY_SESSION_MAX_AGE = env.int("LEGACY_SESSION_MAX_AGE", default=60 * 60 * 2)
 # Rate limits for the gate, its reset, «Aktiver», «Meld interesse» and the move form, in allauth's
 # syntax (core/ratelimit.py): per client address and per key (legacy username, email, legacy account).
 MIGRATION_RATE_LIMITS = {
