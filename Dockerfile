@@ -1,4 +1,5 @@
 # The app image: gunicorn serves the web, the same image runs the Celery worker and beat.
+# Pango, HarfBuzz's subsetter and the DejaVu fonts are what WeasyPrint loads to render order PDFs.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext curl openssl \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 app
 
