@@ -275,6 +275,12 @@ SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # keyed by a catalogue version that moves on every product/category/stock change and import.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
 
+# The order confirmation email carries the order as a PDF (rendered by the worker when it sends).
+ORDER_CONFIRMATION_PDF = env.bool("ORDER_CONFIRMATION_PDF", default=True)
+# Attachments by email kind: a dotted path to a function (outbox row) → [(filename, bytes, mimetype)],
+# called when the email is rendered for sending. The outbox (core) knows no app's code.
+EMAIL_ATTACHMENTS = {"order_confirmation": "shop.order_documents.order_confirmation_attachments"}
+
 # --- Help and contact ----------------------------------------------------------------------------
 
 # Contact form («Kontakt oss»): where requests go when no branch is known, and spam/flood limits.

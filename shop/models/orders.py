@@ -1,9 +1,12 @@
 """Placed orders and their lines: snapshots of products and prices at checkout."""
 
 import uuid
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Customer
@@ -12,10 +15,45 @@ from .addresses import Address
 from .cart import Cart
 from .catalogue import Product
 
+# Order numbers are the primary key plus this offset (`Order.number`), so they look like order numbers.
+ORDER_NUMBER_OFFSET = 100000
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
 
 class OrderQuerySet(models.QuerySet):
     def for_customer(self, customer):
         return self.filter(customer=customer)
+
+    def matching(self, text: str):
+        """Orders whose number or «Deres referanse» matches `text`, or that hold a line whose
+        varenummer or EL-nummer is `text` or whose product name contains it."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        compact = text.replace(" ", "")
+        match = Q(reference__icontains=text)
+        pk = Order.pk_from_number(compact)
+        if pk is not None:
+            match |= Q(pk=pk)
+        lines = OrderLine.objects.filter(order=OuterRef("pk")).filter(
+            Q(sku__iexact=compact) | Q(el_number=compact) | Q(name__icontains=text)
+        )
+        return self.filter(match | Q(Exists(lines)))
+
+    def placed_between(self, start: date | None, end: date | None):
+        """Orders placed on the days from `start` to `end`, both included, in the shop's time zone.
+
+        Bounds are compared as timestamps (not `created_at__date`), so the (customer, created_at)
+        index serves the range."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(created_at__gte=_day_start(start))
+        if end is not None:
+            queryset = queryset.filter(created_at__lt=_day_start(end + timedelta(days=1)))
+        return queryset
 
 
 class Order(models.Model):
@@ -113,7 +151,15 @@ class Order(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{100000 + self.pk}" if self.pk else ""
+        return f"{ORDER_NUMBER_OFFSET + self.pk}" if self.pk else ""
+
+    @staticmethod
+    def pk_from_number(text: str) -> int | None:
+        """The primary key an order number stands for, or None when `text` is no order number."""
+        if not text.isdigit() or len(text) > 12:
+            return None
+        pk = int(text) - ORDER_NUMBER_OFFSET
+        return pk if pk > 0 else None
 
     @property
     def delivery_summary(self) -> str:

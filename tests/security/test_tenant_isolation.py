@@ -79,6 +79,9 @@ REGISTRY = {
     "shop:order_detail": _order,
     "shop:order_confirmation": _order,
     "shop:order_reorder": _order,
+    "shop:order_pdf": _order,
+    "shop:order_csv": _order,
+    "shop:order_xlsx": _order,
     "shop:address_delete": _address,
 }
 
