@@ -24,6 +24,8 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/bu
     IDP_OIDC_PRIVATE_KEY="$(openssl genrsa 2048 2>/dev/null)" \
     python manage.py collectstatic --noinput -v0
 
+# The media volume is mounted here; created in the image so the volume belongs to the app user.
+RUN mkdir -p /app/media && chown app:app /app/media
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ..caching import cached, cached_fragment, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
+from ..media import main_images_prefetch
 from ..models import Category, Order, OrderLine, Product, Stock
 from ..pricing import pricing_for_request
 
@@ -114,7 +115,13 @@ def _listing_context(request, *, query, category, all_categories) -> dict:
     # The page's ids are the same for every customer with the same filters: cached per catalogue version.
     ids = cached("page", query_key(page.object_list), lambda: list(page.object_list))
     page.object_list = ids
-    rows = Product.objects.filter(pk__in=ids).select_related("category").with_stock(branch).in_bulk()
+    rows = (
+        Product.objects.filter(pk__in=ids)
+        .select_related("category")
+        .with_stock(branch)
+        .prefetch_related(main_images_prefetch())
+        .in_bulk()
+    )
     items = _attach_prices(pricing, [rows[pk] for pk in ids if pk in rows])
     params = request.GET.copy()
     params.pop("side", None)
@@ -182,7 +189,7 @@ def _showcase_context(request, pricing, latest_order) -> dict:
         popular_ids = cached("popular", (), lambda: _most_ordered(lines.filter(order__created_at__gte=since)))
         popular_title = _("Populære varer")
     branch = _branch(request)
-    qs = Product.objects.active().select_related("category").with_stock(branch)
+    qs = Product.objects.active().select_related("category").with_stock(branch).prefetch_related(main_images_prefetch())
     if popular_ids:
         ranked = {pk: i for i, pk in enumerate(popular_ids)}
         popular = sorted(qs.filter(pk__in=popular_ids), key=lambda p: ranked[p.pk])
@@ -248,8 +255,15 @@ def search(request):
 def product_detail(request, sku):
     """The product page. Its body is a cached fragment: an unknown or inactive SKU is a 404 (never
     cached), and any change to the product, its stock or the customer's prices moves the version."""
-    name = cached("product-name", (sku,), lambda: _product(request, sku).name)
-    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, sku))
+    fetched = {}
+
+    def product():  # one query on a miss, whether the name or the body (or both) needs it
+        if "product" not in fetched:
+            fetched["product"] = _product(request, sku)
+        return fetched["product"]
+
+    name = cached("product-name", (sku,), lambda: product().name)
+    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, product()))
     return render(request, "shop/product.html", {"name": name, "body": body})
 
 
@@ -257,16 +271,20 @@ def _product(request, sku):
     return get_object_or_404(Product.objects.active().select_related("category").with_stock(_branch(request)), sku=sku)
 
 
-def _product_context(request, sku) -> dict:
+def _product_context(request, product) -> dict:
     pricing = pricing_for_request(request)
-    product = _product(request, sku)
     stock = list(
         Stock.objects.filter(product=product, quantity__gt=0)
         .select_related("branch")
         .order_by("branch__name")
     )
+    images = list(product.images.all())
+    main_image = next((i for i in images if i.is_main), images[0] if images else None)
+    product.main_images = [main_image] if main_image else []  # what the picture tag reads
     return {
         "product": product,
+        "more_images": [i for i in images if i is not main_image],
+        "documents": list(product.documents.all()),
         "price": pricing.price(product),
         "pricing": pricing,
         "branch": _branch(request),

@@ -88,6 +88,7 @@ REGISTRY = {
 EXEMPT = {
     "shop:category": "catalogue category slug: the catalogue is the same for every customer",
     "shop:product": "product SKU: the catalogue is the same for every customer (prices are per customer)",
+    "media": "public product pictures and datasheets from MEDIA_ROOT (catalogue content, no customer data)",
     "faq:topic": "public help page",
     "faq:question": "public help answer",
     "accounts:invitation_accept": "the signed token is the credential (tests/security/test_tokens.py)",
