@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Order, OrderLine
+from .models.orders import ORDER_NUMBER_OFFSET
 
 
 def order_search(
@@ -70,41 +71,43 @@ EXPORT_COLUMNS = [
 
 
 def order_export_rows(orders) -> Iterator[list]:
-    """One row per order line of `orders` (a queryset), in the list's order: one streamed query."""
+    """One row per order line of `orders` (a queryset), in the list's order: one streamed query.
+
+    Plain tuples (`values_list`), not model instances: an export of 10^4-10^5 lines spends its time
+    in Python, and building three model objects per line was most of it."""
     lines = (
         OrderLine.objects.filter(order__in=orders.order_by().values("pk"))
-        .select_related("order__user")
         .order_by("-order__created_at", "-order_id", "pk")
-        .only(
+        .values_list(
+            "order_id",
             "order__created_at",
             "order__reference",
             "order__status",
             "order__user__name",
             "order__user__email",
-            *(f for f in ("sku", "el_number", "name", "quantity", "unit", "unit_price", "line_total")),
+            "sku",
+            "el_number",
+            "name",
+            "quantity",
+            "unit",
+            "unit_price",
+            "line_total",
         )
     )
-    current, number = None, 0
-    for line in lines.iterator(chunk_size=2000):
-        order = line.order
-        number = number + 1 if order.pk == current else 1
-        current = order.pk
-        user = order.user
-        yield [
-            order.number,
-            timezone.localtime(order.created_at).date(),
-            order.reference,
-            (user.name or user.email) if user else "",
-            str(order.status_label),
-            number,
-            line.sku,
-            line.el_number,
-            line.name,
-            line.quantity,
-            line.unit,
-            line.unit_price,
-            line.line_total,
-        ]
+    labels = {value: str(label) for value, label in Order.Status.choices}
+    current, number, head = None, 0, []
+    for order_id, created, reference, status, user_name, user_email, *line in lines.iterator(chunk_size=2000):
+        if order_id != current:
+            current, number = order_id, 0
+            head = [
+                str(ORDER_NUMBER_OFFSET + order_id),
+                timezone.localtime(created).date(),
+                reference,
+                user_name or user_email or "",
+                labels.get(status, status),
+            ]
+        number += 1
+        yield [*head, number, *line]
 
 
 class _Echo:
