@@ -151,9 +151,6 @@ class MembershipQuerySet(models.QuerySet):
     def for_customer(self, customer):
         return self.filter(customer=customer)
 
-    def for_user(self, user):
-        return self.filter(user=user)
-
     def administrators(self):
         return self.filter(role=Role.ADMINISTRATOR)
 

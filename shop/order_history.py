@@ -110,6 +110,11 @@ def order_export_rows(orders) -> Iterator[list]:
         yield [*head, number, *line]
 
 
+def order_export_rows_of_one(order: Order) -> Iterator[list]:
+    """The export rows of one order (already fetched through the customer's door)."""
+    return order_export_rows(Order.objects.filter(pk=order.pk))
+
+
 class _Echo:
     def write(self, value):
         return value

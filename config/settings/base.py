@@ -279,7 +279,7 @@ SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
 ORDER_CONFIRMATION_PDF = env.bool("ORDER_CONFIRMATION_PDF", default=True)
 # Attachments by email kind: a dotted path to a function (outbox row) → [(filename, bytes, mimetype)],
 # called when the email is rendered for sending. The outbox (core) knows no app's code.
-EMAIL_ATTACHMENTS = {"order_confirmation": "shop.order_documents.order_confirmation_attachments"}
+EMAIL_ATTACHMENTS = {"shop.order_confirmation": "shop.order_documents.order_confirmation_attachments"}
 
 # --- Help and contact ----------------------------------------------------------------------------
 

@@ -7,17 +7,17 @@ from django.utils.translation import gettext as _
 from accounts.tenancy import customer_required
 
 from ..forms import OrderSearchForm
-from ..models import Order
 from ..order_documents import order_pdf, order_pdf_filename
 from ..order_history import (
     export_csv,
     export_csv_lines,
     export_xlsx,
     order_export_rows,
+    order_export_rows_of_one,
     order_orderers,
     order_search,
 )
-from ..orders import order_get_for_customer
+from ..selectors import order_get_for_customer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,14 +32,14 @@ def _attachment(response, filename: str):
 @customer_required
 def order_pdf_download(request, pk):
     """«Last ned PDF»."""
-    order = order_get_for_customer(request.tenant.customer, pk)
+    order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
     response = HttpResponse(order_pdf(order), content_type="application/pdf")
     return _attachment(response, order_pdf_filename(order))
 
 
 def _one_order(request, pk):
-    order = order_get_for_customer(request.tenant.customer, pk)
-    return order, order_export_rows(Order.objects.filter(pk=order.pk))
+    order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
+    return order, order_export_rows_of_one(order)
 
 
 @customer_required

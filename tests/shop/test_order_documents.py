@@ -52,7 +52,7 @@ def test_download_pdf_from_the_order_page(buyer_client, order):
 
 
 def test_confirmation_email_carries_the_pdf(order):
-    email = OutboundEmail.objects.get(kind="order_confirmation")
+    email = OutboundEmail.objects.get(kind="shop.order_confirmation")
     message = email_render(email)
     [(filename, content, mimetype)] = message.attachments
     assert (filename, mimetype) == (f"ordre-{order.number}.pdf", "application/pdf")
@@ -61,7 +61,7 @@ def test_confirmation_email_carries_the_pdf(order):
 
 def test_confirmation_pdf_can_be_turned_off(order, settings):
     settings.ORDER_CONFIRMATION_PDF = False
-    message = email_render(OutboundEmail.objects.get(kind="order_confirmation"))
+    message = email_render(OutboundEmail.objects.get(kind="shop.order_confirmation"))
     assert message.attachments == []
     assert order.number in message.subject
 
