@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core import views as core_views
+from core.views import media_serve
 from identity import views as identity_views
 
 handler403 = "core.views.error_403"
@@ -30,3 +31,8 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.urls")),
 ]
+
+if settings.MEDIA_SERVE:
+    # Product pictures and datasheets from MEDIA_ROOT (public catalogue files, never customer data).
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media"))
+

@@ -2,6 +2,9 @@
 
 With nothing set, `manage.py runserver` works: SQLite, eager Celery, local-memory cache and the
 console email backend. Production overrides live in `production.py`, test tweaks in `test.py`.
+
+Over 450 lines because every setting the project reads is here, in one flat list of sections an
+operator reads top to bottom beside `.env.example`; splitting it would hide which module wins.
 """
 
 from pathlib import Path
@@ -295,6 +298,12 @@ SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # keyed by a catalogue version that moves on every product/category/stock change and import.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
 
+# The order confirmation email carries the order as a PDF (rendered by the worker when it sends).
+ORDER_CONFIRMATION_PDF = env.bool("ORDER_CONFIRMATION_PDF", default=True)
+# Attachments by email kind: a dotted path to a function (outbox row) → [(filename, bytes, mimetype)],
+# called when the email is rendered for sending. The outbox (core) knows no app's code.
+EMAIL_ATTACHMENTS = {"shop.order_confirmation": "shop.order_documents.order_confirmation_attachments"}
+
 # --- Help and contact ----------------------------------------------------------------------------
 
 # Contact form («Kontakt oss»): where requests go when no branch is known, and spam/flood limits.
@@ -394,8 +403,36 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Media: product pictures and documents ------------------------------------------------------
+
+# Uploaded and imported files go through Django's storage API: a folder by default, an S3-compatible
+# bucket (django-storages) when MEDIA_S3_BUCKET is set; credentials come the usual boto3 way
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, or the instance's role).
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            # Product pictures and datasheets are public catalogue content: plain, cacheable URLs.
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# With files in a folder the app serves /media/ itself (public catalogue files only; a proxy in front
+# may serve MEDIA_ROOT instead and set MEDIA_SERVE=False).
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=not MEDIA_S3_BUCKET)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -424,5 +461,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; fontTools every font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
