@@ -5,6 +5,7 @@ from django.utils.translation import ngettext
 
 from .email import email_render, outbox_resend
 from .models import OutboundEmail
+from .retention import PURGED_KEY, outbox_is_purged
 
 
 @admin.register(OutboundEmail)
@@ -24,6 +25,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("forhåndsvisning"))
     def preview(self, obj):
+        if outbox_is_purged(obj):
+            return _("Innholdet er slettet etter oppbevaringstiden.")
         message = email_render(obj)
         # The plain-text body is rendered without autoescaping and comes back marked safe, so
         # format_html alone would pass a customer's "<script>" straight into the admin page.
@@ -32,7 +35,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send valgte e-poster på nytt"))
     def resend(self, request, queryset):
         count = 0
-        for email in queryset.exclude(status=OutboundEmail.Status.SENT):
+        # Rows past the retention period have no content left to send (core.retention).
+        for email in queryset.exclude(status=OutboundEmail.Status.SENT).exclude(context__has_key=PURGED_KEY):
             outbox_resend(email)
             count += 1
         self.message_user(
