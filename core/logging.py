@@ -3,6 +3,7 @@ in core/celery_signals.py (worker), read by RequestIdFilter; JSON lines when LOG
 
 import contextvars
 import logging
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter as _JsonFormatter
 
@@ -37,6 +38,10 @@ class JsonFormatter(_JsonFormatter):
         kwargs.setdefault("rename_fields", {"asctime": "time", "levelname": "level", "name": "logger"})
         kwargs.setdefault("json_ensure_ascii", False)
         super().__init__(*args, **kwargs)
+
+    def formatTime(self, record, datefmt=None):  # noqa: N802 (logging's name)
+        # UTC, ISO 8601: the same clock on every process (Django sets the process's TZ to Oslo).
+        return datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds")
 
     def add_fields(self, log_record, record, message_dict):
         # Lines logged outside RequestIdFilter's handler (e.g. gunicorn's) still carry both keys.
