@@ -30,8 +30,10 @@ max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Addresses of the proxies whose X-Forwarded-* headers gunicorn trusts ("*" only when nothing but
 # the proxy can reach the port, as in the compose file and the Kubernetes Service).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
-# Heartbeat files in memory, not on the container's overlay file system.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
+# Heartbeat files in memory, not on the container's overlay file system (gunicorn creates them
+# with mkstemp, so a shared directory is safe).
+_SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _SHM if os.path.isdir(_SHM) else None)
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

@@ -101,7 +101,7 @@ def _request_registry():
     return prometheus_client.REGISTRY
 
 
-def _authorised(request) -> bool:
+def authorised(request) -> bool:
     token = settings.METRICS_TOKEN
     if not token:
         return False
@@ -111,7 +111,7 @@ def _authorised(request) -> bool:
 
 @never_cache
 def metrics(request):
-    if not _authorised(request):
+    if not authorised(request):
         raise Http404
     shop = prometheus_client.CollectorRegistry(auto_describe=False)
     shop.register(ShopCollector())
