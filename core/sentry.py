@@ -29,6 +29,8 @@ EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 PATH_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_:.\-]{20,}(?=/|$|\?)")
 # Query string values of the same shape (?token=…, ?code=…, ?state=…).
 QUERY_TOKEN = re.compile(r"(?<=[?&=])[A-Za-z0-9_:.\-]{20,}")
+# A log call's argument that is a token by itself (logger.info("link %s", token)).
+BARE_TOKEN = re.compile(r"[A-Za-z0-9_:\-]{20,}")
 
 
 def _mask(text: str) -> str:
@@ -54,6 +56,11 @@ def scrub(event, hint=None):
         # Bodies, cookies and client addresses never go, whatever send_default_pii says.
         for field in ("data", "cookies", "env"):
             request.pop(field, None)
+    logentry = event.get("logentry")
+    if isinstance(logentry, dict) and isinstance(logentry.get("params"), list | tuple):
+        logentry["params"] = [
+            FILTERED if isinstance(p, str) and BARE_TOKEN.fullmatch(p) else p for p in logentry["params"]
+        ]
     user = event.get("user")
     if isinstance(user, dict):
         event["user"] = {"id": user["id"]} if "id" in user else {}
@@ -71,7 +78,7 @@ def sentry_init(*, dsn: str, environment: str, release: str | None, traces_sampl
             CeleryIntegration(),
             LoggingIntegration(),
         ],
-        send_default_pii=False,
+        # send_default_pii stays at its default (off); it is deprecated for data_collection.
         event_scrubber=EventScrubber(
             denylist=DENYLIST, recursive=True, send_default_pii=False, pii_denylist=DEFAULT_PII_DENYLIST
         ),
