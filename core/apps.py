@@ -1,6 +1,14 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Drift"
+
+    def ready(self):
+        # LOG_FORMAT=json promises JSON on every line: Python warnings go through logging too.
+        if settings.LOG_FORMAT == "json":
+            logging.captureWarnings(True)

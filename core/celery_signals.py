@@ -18,11 +18,14 @@ def _django_logging(**kwargs):
     Without it the worker replaces the root handlers with its own text format (LOG_FORMAT and the
     request id were lost in worker logs).
     """
+    import logging
     import logging.config
 
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+    if settings.LOG_FORMAT == "json":
+        logging.captureWarnings(True)  # e.g. Celery's SecurityWarning, as a JSON line too
 
 
 @signals.before_task_publish.connect
