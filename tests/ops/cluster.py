@@ -71,12 +71,17 @@ class Gunicorn:
                            GUNICORN_LOG_LEVEL="warning", **env)
         self.process = None
 
-    def start(self, timeout: float = 30):
+    def launch(self):
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "gunicorn", "config.wsgi"], cwd=ROOT, env=self.env,
             stdout=self._log, stderr=subprocess.STDOUT,
         )
+        return self
+
+    def start(self, timeout: float = 60):
+        if self.process is None:
+            self.launch()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -100,6 +105,16 @@ class Gunicorn:
                 self.process.wait(5)
         if self.process:
             self._log.close()
+
+
+def stop_all(processes) -> None:
+    """SIGTERM to every process at once, then wait for each (a shutdown takes seconds, not N times that)."""
+    for item in processes:
+        process = getattr(item, "process", None)
+        if process and process.poll() is None:
+            process.terminate()
+    for item in processes:
+        item.stop()
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.1, message: str = "condition"):

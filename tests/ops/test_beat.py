@@ -3,6 +3,7 @@ migration reminder is sent once. When the holder stops, the other one takes over
 
 import subprocess
 import sys
+import time
 import uuid
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from migration.services import customer_flag_for_move
 from tests.factories import CustomerFactory
 from tests.migration.conftest import LegacyAccountFactory
 
-from .cluster import ROOT, Beat, app_env, wait_until
+from .cluster import ROOT, Beat, app_env, stop_all, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 REMINDERS = "migration-reminders"
@@ -62,7 +63,8 @@ def test_two_beats_one_scheduler_each_reminder_once_and_a_takeover(beat_env, cel
         reminders = OutboundEmail.objects.filter(kind="migration_reminder", status="sent")
         wait_until(lambda: reminders.count() == len(addresses), 30, message="every reminder sent")
         wait_until(lambda: first.sent(REMINDERS) >= 4, 15, message="a few more reminder runs")
-        assert "Starting..." in second.log  # up and waiting for the lock
+        wait_until(lambda: "Starting..." in second.log, 30, message="the second beat up, waiting for the lock")
+        time.sleep(2)  # two more ticks of the first beat
         assert not second.has_lock() and second.sent(REMINDERS) == 0
 
         probe = _probe_beat(beat_env["BEAT_KEY_PREFIX"])
@@ -74,8 +76,7 @@ def test_two_beats_one_scheduler_each_reminder_once_and_a_takeover(beat_env, cel
         wait_until(second.has_lock, 15, message="the second beat taking over the lock")
         wait_until(lambda: second.sent(REMINDERS) >= 2, 15, message="the second beat dispatching")
     finally:
-        first.stop()
-        second.stop()
+        stop_all([first, second])
 
     assert reminders.count() == len(addresses)
     received = [m["To"] for m in smtp_sink.messages]
