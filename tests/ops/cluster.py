@@ -22,7 +22,7 @@ def app_env(**overrides) -> dict:
 
 
 class Beat:
-    """`celery -A config beat` (the redbeat scheduler from the settings), its log in a file."""
+    """`celery -A config --quiet beat` as compose runs it (the redbeat scheduler), its log in a file."""
 
     def __init__(self, log_path: Path, **env):
         self.log_path = log_path
@@ -32,7 +32,7 @@ class Beat:
     def start(self):
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"],
+            [sys.executable, "-m", "celery", "-A", "config", "--quiet", "beat"],
             cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         return self

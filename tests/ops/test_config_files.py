@@ -263,3 +263,12 @@ def test_kubernetes_config_and_secret_name_only_known_settings(kube):
     assert not keys - _documented() - {"DJANGO_SETTINGS_MODULE"}
     for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CACHE_URL", "IDP_OIDC_PRIVATE_KEY", "METRICS_TOKEN"):
         assert required in kube[("Secret", "nettbutikk-secrets")]["stringData"]
+
+
+def test_the_probes_do_not_start_django():
+    """Health checks run every few seconds beside the real process: no settings, apps or database."""
+    import sys
+
+    code = "import sys, core.probe; print(sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'config')))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -9,7 +9,11 @@ against one PostgreSQL and one Redis, as two hosts behind a load balancer would 
 The figures (start-up, wave and reminder times) are printed for README «Operations».
 """
 
+import json
 import re
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections import Counter
@@ -29,7 +33,7 @@ from tests.fixtures.data import PASSWORD
 from tests.fixtures.services import CeleryWorker, database_url_for_tests
 from tests.migration.conftest import LegacyAccountFactory
 
-from .cluster import Beat, Gunicorn, stop_all, wait_until
+from .cluster import ROOT, Beat, Gunicorn, app_env, stop_all, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 CUSTOMERS, ACCOUNTS = 12, 3
@@ -72,7 +76,8 @@ def cluster(smtp_sink, tmp_path):
         for web in webs:
             web.start()
         startup = time.monotonic() - started
-        yield {"webs": webs, "workers": workers, "beats": beats, "startup": startup, "tmp": tmp_path}
+        yield {"webs": webs, "workers": workers, "beats": beats, "startup": startup, "tmp": tmp_path,
+               "env": shared}
     finally:
         stop_all([*beats, *webs, *workers])
         for log in logs.values():
@@ -80,6 +85,11 @@ def cluster(smtp_sink, tmp_path):
         client = redis.Redis.from_url(settings.REDIS_URL)
         for key in client.scan_iter(f"hosts-*{run}*"):
             client.delete(key)
+
+
+def _probe(check: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "core.probe", check], cwd=ROOT,  # noqa: S603
+                          env=app_env(**env), capture_output=True, text=True, timeout=30)
 
 
 def _browser() -> requests.Session:
@@ -157,6 +167,18 @@ def test_two_web_hosts_two_workers_two_beats_share_one_database_and_redis(cluste
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
     assert sorted(b.has_lock() for b in beats) == [False, True], "one scheduler"
     assert min(b.sent("migration-reminders") for b in beats) == 0
+
+    # The health probes see both workers by their node names, and the scheduler alive.
+    for worker in cluster["workers"]:
+        node = worker.hostname.replace("%h", socket.gethostname())
+        assert _probe("worker", WORKER_NODE_NAME=node).returncode == 0
+    assert _probe("worker", WORKER_NODE_NAME="celery@no-such-host").returncode == 1
+    assert _probe("beat", BEAT_KEY_PREFIX=cluster["env"]["BEAT_KEY_PREFIX"]).returncode == 0
+
+    # LOG_FORMAT=json: every line that web and beat wrote is one JSON object.
+    for name in ("web-1", "web-2", "beat-1", "beat-2"):
+        lines = [line for line in (cluster["tmp"] / f"{name}.log").read_text().splitlines() if line.strip()]
+        assert lines and all(json.loads(line)["time"] for line in lines), name
 
     print(f"\ntwo hosts: start-up {cluster['startup']:.1f} s; wave of {CUSTOMERS} customers / {invitations} "
           f"invitations in {wave_seconds:.1f} s (chunks per worker {chunks}); {invitations} reminders in "
