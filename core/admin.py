@@ -3,7 +3,8 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .email import email_render, outbox_resend
+from .delivery import email_render
+from .email import outbox_resend
 from .models import OutboundEmail
 from .retention import PURGED_KEY, outbox_is_purged
 

@@ -1,8 +1,11 @@
 """/metrics for Prometheus: django-prometheus's request metrics plus the shop's own gauges.
 
+Core's gauges (the outbox, the broker) are here; an app adds its own by naming a collector in
+METRICS_COLLECTORS (migration.metrics: legacy accounts per state and branch), so core imports no app.
+
 Guarded by METRICS_TOKEN (`Authorization: Bearer <token>`): without the setting, or without the
 right token, the page is a 404 like any unknown URL. The shop's gauges are read when Prometheus
-scrapes (three database queries and one Redis round trip), so every web process answers the same
+scrapes (a few database queries and one Redis round trip), so every web process answers the same
 figures; the request metrics are per process unless PROMETHEUS_MULTIPROC_DIR is set (gunicorn.conf.py
 sets it up), in which case they are summed over all gunicorn workers. The alerts built on these
 names are listed in README «Operations».
@@ -16,6 +19,7 @@ from django.conf import settings
 from django.db.models import Count, Min
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from prometheus_client.core import GaugeMetricFamily
 
@@ -40,12 +44,11 @@ def celery_queue_lengths() -> dict[str, int]:
         return {queue: sum(pipe.execute())}
 
 
-class ShopCollector:
-    """The figures an operator alerts on during the move (README «Operations»: alerts)."""
+class CoreCollector:
+    """The outbox and the broker: figures an operator alerts on (README «Operations»: alerts)."""
 
     def collect(self):
         from core.models import OutboundEmail
-        from migration.models import LegacyAccount
 
         outbox = GaugeMetricFamily(
             "shop_outbox_emails", "Outbox rows per status (pending, sending, sent, failed).", labels=["status"]
@@ -62,18 +65,6 @@ class ShopCollector:
         )
         age.add_metric([], (timezone.now() - oldest).total_seconds() if oldest else 0.0)
         yield age
-
-        legacy = GaugeMetricFamily(
-            "shop_legacy_accounts", "Legacy shop accounts per move state and branch.", labels=["state", "branch"]
-        )
-        rows = (
-            LegacyAccount.objects.order_by()
-            .values_list("state", "customer__branch__code")
-            .annotate(n=Count("pk"))
-        )
-        for state, branch, n in rows:
-            legacy.add_metric([state, branch or "-"], n)
-        yield legacy
 
         queues = GaugeMetricFamily(
             "shop_celery_queue_length", "Tasks waiting in the Celery queue on the broker.", labels=["queue"]
@@ -114,6 +105,7 @@ def metrics(request):
     if not authorised(request):
         raise Http404
     shop = prometheus_client.CollectorRegistry(auto_describe=False)
-    shop.register(ShopCollector())
+    for path in settings.METRICS_COLLECTORS:
+        shop.register(import_string(path)())
     body = prometheus_client.generate_latest(_request_registry()) + prometheus_client.generate_latest(shop)
     return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
