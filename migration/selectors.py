@@ -23,11 +23,11 @@ def user_awaiting_activation(user) -> bool:
 
     Either an existing, active user (the link proves the address, then the membership is added), or
     a user the move form created: inactive until the link proves the address. Such a pending user
-    is told apart from one deactivated by staff by what only the move form leaves behind: never
-    logged in, no usable password, no membership of any customer (memberships are added at
-    activation), and an open (`is_active`) legacy account in «Skjema sendt». Anyone else who is
-    inactive was shut out by staff and stays refused. To stop a pending user, staff close the
-    legacy account.
+    is told apart from one deactivated by staff by what only the move form leaves behind: created
+    by the submit of an open (`is_active`) legacy account still in «Skjema sendt» (`date_joined`
+    is that account's `submitted_at`), never logged in, no usable password. Anyone else who is
+    inactive was shut out by staff (or existed before the move form) and stays refused. To stop a
+    pending user, staff close the legacy account.
     """
     awaiting = LegacyAccount.objects.awaiting_activation().filter(user=user)
     if user.is_active:
@@ -35,8 +35,7 @@ def user_awaiting_activation(user) -> bool:
     return (
         user.last_login is None
         and not user.has_usable_password()
-        and not user.memberships.exists()
-        and awaiting.filter(is_active=True).exists()
+        and awaiting.filter(is_active=True, submitted_at__lte=user.date_joined).exists()
     )
 
 

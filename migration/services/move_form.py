@@ -75,7 +75,7 @@ def legacy_account_submit_move(
             try:
                 with transaction.atomic():
                     user = User.objects.create_user(
-                        email, None, name=name.strip(), phone=phone.strip(), is_active=False
+                        email, None, name=name.strip(), phone=phone.strip(), is_active=False, date_joined=now
                     )
             except IntegrityError:
                 # Another move form created this email a moment ago; submitting again links to it.

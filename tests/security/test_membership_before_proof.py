@@ -159,3 +159,30 @@ def test_a_pending_user_whose_legacy_account_staff_closed_is_refused(client, fla
     assert OutboundEmail.objects.count() == before
     assert _activate(client, result.user).status_code == 400
     assert User.objects.get(pk=result.user.pk).is_active is False
+
+
+def test_an_invited_colleague_deactivated_after_submitting_stays_refused(client, flagged):
+    invited = MembershipFactory(customer=CustomerFactory(), user__email="invitert@firma.example").user
+    invited.set_unusable_password()
+    invited.save(update_fields=["password"])
+    account = LegacyAccountFactory(customer=flagged, email="invitert@firma.example")
+    legacy_account_submit_move(account=account, name="Invitert", email="invitert@firma.example")
+    User.objects.filter(pk=invited.pk).update(is_active=False)  # staff: «Aktiv» unticked
+    invited.refresh_from_db()
+    before = OutboundEmail.objects.count()
+    activation_request(email="invitert@firma.example")
+    assert OutboundEmail.objects.count() == before
+    assert _activate(client, invited).status_code == 400
+    invited.refresh_from_db()
+    assert invited.is_active is False
+    assert not Membership.objects.filter(user=invited, customer=flagged).exists()
+
+
+def test_a_pending_user_invited_meanwhile_by_another_customer_still_activates(client, flagged):
+    from accounts.services import membership_invite
+
+    account = LegacyAccountFactory(customer=flagged, is_main_user=True)
+    result = legacy_account_submit_move(account=account, name="Venter", email="venter@firma.example")
+    membership_invite(customer=CustomerFactory(), email="venter@firma.example", name="", role=Role.BUYER, invited_by=None)
+    assert _activate(client, result.user).status_code == 302
+    assert Membership.objects.get(user=result.user, customer=flagged).role == Role.ADMINISTRATOR
