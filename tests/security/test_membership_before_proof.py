@@ -12,7 +12,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from accounts.models import Membership, Role, User
-from accounts.tokens import make_token
+from core.links import link_sign
 from core.models import OutboundEmail
 from migration.models import LegacyAccount, State
 from migration.services import MoveError, activation_request, legacy_account_submit_move
@@ -36,7 +36,7 @@ def flagged(customer):
 
 
 def _activation_path(user):
-    return f"/flytt/aktiver/{make_token(user, 'activation')}/"
+    return f"/flytt/aktiver/{link_sign('activation', user)}/"
 
 
 def _activate(client, user, password=NEW_PASSWORD):
