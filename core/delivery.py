@@ -16,6 +16,7 @@ from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
 
 from . import sendrate
@@ -46,6 +47,8 @@ def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMulti
             html = render_to_string(f"{email.template}.html", context)
         except TemplateDoesNotExist:
             html = None
+        builder = getattr(settings, "EMAIL_ATTACHMENTS", {}).get(email.kind)
+        attachments = import_string(builder)(email) if builder else []
     subject = " ".join(subject.split())
     domain = settings.SHOP_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
     digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
@@ -60,6 +63,8 @@ def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMulti
     )
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 
