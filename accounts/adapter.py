@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,6 +73,26 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
+    def get_login_redirect_url(self, request):
+        # Right after the password, a staff user without a second factor goes to set one up
+        # («To-trinns innlogging»); StaffAccessMiddleware keeps every admin page closed until then.
+        from .staff import has_second_factor
+
+        user = request.user
+        if user.is_authenticated and user.is_staff and not has_second_factor(user):
+            return _reverse("mfa_index")
+        return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # Setting up the first second factor straight after the password (a staff member's first
+        # login) does not ask for the password again; with a factor in place, changes to it do.
+        if app == "allauth.mfa" and self.request is not None and self.request.user.is_authenticated:
+            from .staff import has_second_factor, logged_in_recently
+
+            if not has_second_factor(self.request.user) and logged_in_recently(self.request):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         name = template_prefix.rsplit("/", 1)[-1]
         name = TEMPLATE_ALIASES.get(name, name)
@@ -109,6 +130,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return shop_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa: the authenticator app shows the shop's name, and passkeys are named in Norwegian."""
+
+    def get_totp_issuer(self) -> str:
+        return settings.MFA_TOTP_ISSUER or settings.SHOP_NAME
+
+    def generate_authenticator_name(self, user, type) -> str:
+        from allauth.mfa.models import Authenticator
+        from django.utils.translation import gettext
+
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return gettext("Passnøkkel %(number)s") % {"number": n + 1}
 
 
 def _reverse(name: str) -> str:

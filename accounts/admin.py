@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .models import Branch, Customer, Membership, User
+from .staff import require_recent_authentication
 
 
 class MembershipInline(admin.TabularInline):
@@ -79,6 +81,46 @@ class UserAdmin(DjangoUserAdmin):
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "name", "password1", "password2")}),)
+
+    # Least privilege: only superusers (IT) grant privileges, touch superusers or set passwords.
+    # Everyone else sees these fields read-only; Django ignores read-only fields in a POST.
+    PRIVILEGE_FIELDS = ("is_superuser", "is_staff", "groups", "user_permissions")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [f for f in self.PRIVILEGE_FIELDS if f not in fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST":
+            require_recent_authentication(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            # A second line behind the read-only fields: nothing here may raise a privilege.
+            before = User.objects.filter(pk=obj.pk).first() if change else None
+            if obj.is_superuser or (before is not None and before.is_staff != obj.is_staff):
+                raise PermissionDenied
+            if before is None and obj.is_staff:
+                raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("brukere/<int:pk>/deaktiver/", views.membership_deactivate, name="membership_deactivate"),
     path("brukere/<int:pk>/gjenopprett/", views.membership_reactivate, name="membership_reactivate"),
     path("brukere/<int:pk>/send-invitasjon/", views.invitation_resend, name="invitation_resend"),
+    path("ansatt/passord/<str:token>/", views.staff_set_password, name="staff_set_password"),
     path("invitasjon/<int:customer_id>/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]
