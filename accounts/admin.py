@@ -1,4 +1,6 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.decorators import secure_admin_login
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
+from .admin_scope import BranchScopedAdmin
 from .models import Branch, Customer, Membership, User
 from .staff import require_recent_authentication
 
@@ -30,7 +33,8 @@ class UserMembershipInline(MembershipInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "pk"  # a branch employee sees their own branch
     list_display = ("code", "name", "email", "phone", "city", "customer_count")
     search_fields = ("code", "name", "city")
 
@@ -43,7 +47,8 @@ class BranchAdmin(admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = ("number", "name", "branch", "is_active", "active_users")
     list_filter = ("branch", "is_active")
     search_fields = ("number", "name", "org_number", "email")
@@ -124,7 +129,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "customer__branch"
     list_display = ("user", "customer", "role", "status_label", "is_active", "invited_by", "created_at")
     list_filter = ("role", "is_active", "customer__branch")
     search_fields = ("user__email", "user__name", "customer__number", "customer__name")
@@ -166,6 +172,19 @@ class MembershipAdmin(admin.ModelAdmin):
     def status_label(self, obj):
         return obj.get_status_display()
 
+
+class EmailAddressAdmin(AllauthEmailAddressAdmin):
+    """allauth's, with its action declaring the permission it needs (every action does)."""
+
+    actions = ["make_verified"]
+
+    @admin.action(description=_("Merk som bekreftet"), permissions=["change"])
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, EmailAddressAdmin)
 
 # The admin login goes through allauth's login page, so it has the same rate limits and flow.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_scope import BranchScopedAdmin
+
 from .models import Question, SupportRequest, Topic
 from .services import support_request_set_status
 
@@ -54,7 +56,8 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = (
         "reference_display",
         "created_at",
@@ -127,11 +130,11 @@ class SupportRequestAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Merk som under behandling"))
+    @admin.action(description=_("Merk som under behandling"), permissions=["change"])
     def mark_in_progress(self, request, queryset):
         self._set_status(request, queryset, SupportRequest.Status.IN_PROGRESS)
 
-    @admin.action(description=_("Merk som løst"))
+    @admin.action(description=_("Merk som løst"), permissions=["change"])
     def mark_solved(self, request, queryset):
         self._set_status(request, queryset, SupportRequest.Status.SOLVED)
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scope import BranchScopedAdmin
+
 from .catalogue import search_documents_refresh
 from .models import (
     Address,
@@ -129,7 +131,8 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "customer__branch"
     list_display = [
         "number",
         "created_at",
