@@ -3,6 +3,7 @@ from allauth.account.decorators import secure_admin_login
 from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -114,7 +115,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST":
-            require_recent_authentication(request)
+            # Permission first (a refused edit stays a 403), then the password again.
+            obj = self.get_object(request, unquote(object_id)) if object_id else None
+            if self.has_change_permission(request, obj) if object_id else self.has_add_permission(request):
+                require_recent_authentication(request)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):

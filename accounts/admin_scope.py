@@ -15,6 +15,7 @@ which refuses a selection that reaches outside the branch instead of silently ac
 from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.utils.translation import gettext as _
@@ -80,6 +81,18 @@ class BranchScopedAdmin:
         if user.branch_id is None:
             return queryset.none()
         return self.branch_filter(queryset, user.branch_id)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A branch employee cannot move an object to another branch (or customer) by editing it.
+        fields = list(super().get_readonly_fields(request, obj))
+        anchor = self.branch_path.split("__")[0]
+        if not sees_all_branches(request.user) and anchor not in fields:
+            try:
+                self.model._meta.get_field(anchor)
+            except FieldDoesNotExist:
+                return fields
+            fields.append(anchor)
+        return fields
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django sends a missing id back to the admin index with a message; an id outside the
