@@ -84,12 +84,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
-        # Setting up the first second factor straight after the password (a staff member's first
-        # login) does not ask for the password again; with a factor in place, changes to it do.
+        # The second-factor pages straight after a login (a staff member's first login goes
+        # password → set up TOTP → recovery codes) do not ask for the password again; later
+        # than REAUTHENTICATION_TIMEOUT after the last password or code, they do.
         if app == "allauth.mfa" and self.request is not None and self.request.user.is_authenticated:
-            from .staff import has_second_factor, logged_in_recently
+            from .staff import logged_in_recently
 
-            if not has_second_factor(self.request.user) and logged_in_recently(self.request):
+            if logged_in_recently(self.request):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 

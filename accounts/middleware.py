@@ -66,11 +66,7 @@ class StaffAccessMiddleware:
         if not request.path.startswith(admin_root) or request.path == reverse("admin:logout"):
             return None
         if not staff.has_second_factor(user):
-            messages.warning(
-                request,
-                _("Ansatte må ha to-trinns innlogging. Sett opp en kodeapp eller en passnøkkel først."),
-            )
-            return redirect("mfa_index")
+            return redirect("mfa_index")  # the page says why (templates/mfa/index.html)
         if not staff.session_used_second_factor(request):
             logout(request)
             return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
