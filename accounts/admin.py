@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .admin_scope import BranchScopedAdmin
+from .admin_scope import BranchScopedAdmin, audit
 from .models import Branch, Customer, Membership, User
 from .staff import require_recent_authentication
 
@@ -148,7 +148,9 @@ class MembershipAdmin(BranchScopedAdmin, admin.ModelAdmin):
         memberships = list(queryset.select_related("user", "customer"))
         pending = [m for m in memberships if m.status == "invitert"]
         if request.POST.get("post") == "yes":
-            sent = sum(services.invitation_resend(membership=m, sent_by=request.user) for m in pending)
+            resent = [m for m in pending if services.invitation_resend(membership=m, sent_by=request.user)]
+            sent = len(resent)
+            audit(request, resent, "Invitasjon sendt på nytt")
             self.message_user(
                 request,
                 ngettext(

@@ -173,3 +173,46 @@ def test_customer_user_can_turn_on_totp_in_min_konto(client, admin_member):
     assert client.get(reverse("mfa_index")).status_code == 200
     give_totp(admin_member.user)
     assert "Administrer to-trinns innlogging" in page_text(client.get(reverse("accounts:profile")))
+
+
+def test_a_wave_over_the_limit_asks_for_the_password_again_then_runs(
+    client, staff_user, settings, django_capture_on_commit_callbacks
+):
+    from migration.models import CustomerMove
+    from tests.factories import CustomerFactory
+    from tests.fixtures.mfa import reauthenticate
+    from tests.migration.conftest import default_deadline
+
+    settings.STAFF_REAUTH_WAVE_SIZE = 2
+    customers = [CustomerFactory(branch=staff_user.branch) for _ in range(3)]
+    client.force_login(staff_user)
+    data = {
+        "action": "flag_for_move", "_selected_action": [c.pk for c in customers], "apply": "1",
+        "deadline": default_deadline().isoformat(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/admin/accounts/customer/", data)
+    assert not CustomerMove.objects.flagged().exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        reauthenticate(client, response, PASSWORD)
+    assert CustomerMove.objects.flagged().count() == 3
+    # within the reauthentication window the next wave runs at once
+    more = [CustomerFactory(branch=staff_user.branch) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/accounts/customer/", {**data, "_selected_action": [c.pk for c in more]})
+    assert CustomerMove.objects.flagged().count() == 6
+
+
+def test_a_small_wave_needs_no_second_password(client, staff_user, django_capture_on_commit_callbacks):
+    from migration.models import CustomerMove
+    from tests.factories import CustomerFactory
+    from tests.migration.conftest import default_deadline
+
+    customer = CustomerFactory(branch=staff_user.branch)
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/admin/accounts/customer/", {
+            "action": "flag_for_move", "_selected_action": [customer.pk], "apply": "1",
+            "deadline": default_deadline().isoformat(),
+        })
+    assert CustomerMove.objects.flagged().count() == 1
