@@ -43,6 +43,16 @@ def admin_client(admin_user):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush the database and post_migrate recreates the content types with new
+    ids; Django's in-process ContentType cache would still hand out the old ones (admin log rows)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached fragments never leak from one test into the next."""
     from shop.caching import forget_local

@@ -85,6 +85,7 @@ def test_new_branch_employee_from_create_staff_to_the_move_button(page, live_ser
     page.goto("/admin/accounts/customer/")
     listing = page.locator("#result_list").inner_text()
     assert "40001" in listing and "50001" not in listing
+    screenshot(page, "staff-branch-customers-1280")
     response = page.goto(f"/admin/accounts/customer/{theirs.pk}/change/")
     assert response.status == 404
 

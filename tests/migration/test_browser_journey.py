@@ -127,6 +127,10 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
     page.click("button[name=index]")
     page.fill("#id_reason", "Trenger gamle fakturaer ut måneden")
     page.click("input[type=submit][value='Reaktiver i dagens nettbutikk']")
+    # re-opening the old shop asks for the staff member's password again
+    page.get_by_role("heading", name="Bekreft at det er deg").wait_for()
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Fortsett").click()
     page.get_by_text("1 brukere har fått tilgang til dagens nettbutikk igjen").wait_for()
 
     # The legacy login works again.
