@@ -82,6 +82,13 @@ class BranchScopedAdmin:
             return queryset.none()
         return self.branch_filter(queryset, user.branch_id)
 
+    def get_list_filter(self, request):
+        # The branch filter means nothing to someone who sees one branch.
+        filters = super().get_list_filter(request)
+        if sees_all_branches(request.user):
+            return filters
+        return [f for f in filters if f != self.branch_path]
+
     def get_readonly_fields(self, request, obj=None):
         # A branch employee cannot move an object to another branch (or customer) by editing it.
         fields = list(super().get_readonly_fields(request, obj))
