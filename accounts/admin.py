@@ -11,8 +11,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from core.admin import OutboundEmailAdmin
+from core.models import OutboundEmail
+
 from . import services
-from .admin_scope import BranchScopedAdmin, audit
+from .admin_scope import BranchScopedAdmin, audit, branch_recipients_q, sees_all_branches
 from .models import Branch, Customer, Membership, User
 from .staff import require_recent_authentication
 
@@ -177,6 +180,26 @@ class MembershipAdmin(BranchScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("status"))
     def status_label(self, obj):
         return obj.get_status_display()
+
+
+class ScopedOutboundEmailAdmin(BranchScopedAdmin, OutboundEmailAdmin):
+    """core's outbox admin with branch scope: a branch employee sees the emails to their branch's
+    people (accounts.admin_scope.branch_recipients_q), without message bodies."""
+
+    BODY_FIELDS = ("context", "preview", "last_error")
+
+    def branch_filter(self, queryset, branch_id):
+        return queryset.filter(branch_recipients_q(branch_id))
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if sees_all_branches(request.user):
+            return fields
+        return [f for f in fields if f not in self.BODY_FIELDS]
+
+
+admin.site.unregister(OutboundEmail)
+admin.site.register(OutboundEmail, ScopedOutboundEmailAdmin)
 
 
 class EmailAddressAdmin(AllauthEmailAddressAdmin):

@@ -56,6 +56,31 @@ def scope_queryset(queryset, user, path: str):
     return queryset.filter(branch_q(path, user.branch_id))
 
 
+# Outbox rows carry no branch: a branch's emails are those to its people. Apps add who their
+# branch's people are (migration: legacy users, faq: contact requests) with register_recipients.
+_RECIPIENTS = []
+
+
+def register_recipients(emails_for_branch) -> None:
+    """`emails_for_branch(branch_id)` returns a values("email") queryset of a branch's recipients."""
+    _RECIPIENTS.append(emails_for_branch)
+
+
+def branch_recipients_q(branch_id) -> Q:
+    """Outbox rows to the branch's people: users of its customers, its staff, its own address, and
+    whatever the other apps registered."""
+    from .models import Branch, User
+
+    q = (
+        Q(to__in=User.objects.filter(memberships__customer__branch_id=branch_id).values("email"))
+        | Q(to__in=User.objects.filter(branch_id=branch_id).values("email"))
+        | Q(to__in=Branch.objects.filter(pk=branch_id).exclude(email="").values("email"))
+    )
+    for emails_for_branch in _RECIPIENTS:
+        q |= Q(to__in=emails_for_branch(branch_id))
+    return q
+
+
 def audit(request, objects, message: str) -> None:
     """Record a staff action on each object in the admin log («Historikk»), with who did it."""
     objects = list(objects)

@@ -1,8 +1,10 @@
 """Staff roles: the Django groups «Avdelingsansatt» and «Netthandel» and their model permissions.
 
 The names are contracts (PRODUCT.md). The groups are created by a data migration
-(`accounts/migrations/0002_staff_groups.py`) that calls `roles_sync`; a change to the lists below
-needs a new migration that calls it again. Superusers are for IT only and are not a group.
+(`accounts/migrations/0003_staff_groups.py`) that calls `roles_sync` with the lists below; apps that
+build on accounts add their own models' permissions the same way (`migration/roles.py` and its data
+migration: accounts never names the migration app). `roles_sync` only adds: a permission taken away
+needs a migration that removes it. Superusers are for IT only and are not a group.
 
 What a role may do *within* its permissions is narrowed further by branch scope
 (`accounts.admin_scope`): a branch employee's permissions apply to their own branch's objects only.
@@ -11,17 +13,11 @@ What a role may do *within* its permissions is narrowed further by branch scope
 BRANCH_STAFF = "Avdelingsansatt"
 CENTRAL_STAFF = "Netthandel"
 
-# app_label.codename. `migration.change_customermove` is the move button.
+# app_label.codename.
 BRANCH_PERMISSIONS = [
     "accounts.view_branch",
     "accounts.view_customer",
     "accounts.view_membership",
-    "migration.change_customermove",
-    "migration.view_customermove",
-    "migration.view_legacyaccount",
-    "migration.change_legacyaccount",
-    "migration.view_migrationevent",
-    "migration.view_moveinterest",
     "faq.view_supportrequest",
     "faq.change_supportrequest",
     "shop.view_order",
@@ -37,7 +33,6 @@ CENTRAL_PERMISSIONS = [
     "accounts.change_membership",
     "accounts.view_user",
     "accounts.change_user",
-    "migration.change_moveinterest",
     "faq.add_topic",
     "faq.change_topic",
     "faq.delete_topic",
@@ -79,8 +74,8 @@ CENTRAL_PERMISSIONS = [
 ROLES = {BRANCH_STAFF: BRANCH_PERMISSIONS, CENTRAL_STAFF: CENTRAL_PERMISSIONS}
 
 
-def roles_sync(apps, schema_editor=None) -> None:
-    """Create the groups and give each exactly its permissions (usable from a data migration).
+def roles_sync(apps, schema_editor=None, *, roles=None) -> None:
+    """Create the groups and add each its permissions (usable from a data migration).
 
     Permissions are normally created after all migrations ran (post_migrate); on a fresh database
     they do not exist yet, so they are created here first.
@@ -93,10 +88,10 @@ def roles_sync(apps, schema_editor=None) -> None:
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codes in ROLES.items():
+    for name, codes in (ROLES if roles is None else roles).items():
         group, _created = Group.objects.get_or_create(name=name)
         wanted = []
         for code in dict.fromkeys(codes):
             app_label, codename = code.split(".")
             wanted.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-        group.permissions.set(wanted)
+        group.permissions.add(*wanted)

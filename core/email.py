@@ -3,33 +3,20 @@
 Callers use `email_enqueue` inside the transaction that causes the email. The row and the state
 change commit together or not at all; the task is scheduled only after commit; the unique
 idempotency key means one event yields at most one email, however often it is enqueued.
+
+The arrows run one way: this module (enqueue) → `core.tasks` (the Celery tasks) → `core.delivery`
+(rendering and the SMTP conversation). Nothing here is imported back by the tasks or the delivery.
 """
 
-import hashlib
-import logging
-import smtplib
 import threading
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from redis.exceptions import RedisError
 
-from . import sendrate
 from .models import OutboundEmail
-from .smtp import Transmission
-
-logger = logging.getLogger(__name__)
-
-# Errors after which a later attempt may succeed: the server is down, slow, or said "try later"
-# (or Redis, holding the sending rate limit's counter, is unreachable).
-TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, RedisError)
+from .tasks import outbox_send, outbox_send_many
 
 
 def email_enqueue(
@@ -101,13 +88,14 @@ _batching = threading.local()
 
 def outbox_schedule(email_id: int) -> None:
     """Schedule sending after commit (immediately when outside a transaction)."""
+    # robust=True: the row is committed either way, and the sweeper (outbox_sweep, Celery beat)
+    # sends what no task picked up. A broker outage right after commit must not turn work that
+    # did commit into a 500 page (Django logs the failed callback).
     batch = getattr(_batching, "batch", None)
     if batch is not None:
-        transaction.on_commit(lambda: batch.add(email_id))
+        transaction.on_commit(lambda: batch.add(email_id), robust=True)
         return
-    from .tasks import outbox_send
-
-    transaction.on_commit(lambda: outbox_send.delay(email_id))
+    transaction.on_commit(lambda: outbox_send.delay(email_id), robust=True)
 
 
 class _Batch:
@@ -117,8 +105,6 @@ class _Batch:
         self.open = True
 
     def add(self, email_id: int) -> None:
-        from .tasks import outbox_send
-
         if not self.open:  # committed after the block ended (an outer transaction): send alone
             outbox_send.delay(email_id)
             return
@@ -127,8 +113,6 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
-        from .tasks import outbox_send_many
-
         if self.ids:
             ids, self.ids = self.ids, []
             outbox_send_many.delay(ids)
@@ -153,184 +137,6 @@ def outbox_batch(size: int | None = None):
         _batching.batch = outer
         batch.flush()
         batch.open = False
-
-
-def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
-    """Build the message for an outbox row, in the row's language."""
-    context = {
-        "shop_name": settings.SHOP_NAME,
-        "shop_url": settings.SHOP_URL,
-        **email.context,
-    }
-    with translation.override(email.language):
-        subject = render_to_string(f"{email.template}_subject.txt", context)
-        text = render_to_string(f"{email.template}.txt", context)
-        try:
-            html = render_to_string(f"{email.template}.html", context)
-        except TemplateDoesNotExist:
-            html = None
-    subject = " ".join(subject.split())
-    domain = settings.SHOP_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
-    digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        to=[email.to],
-        reply_to=[email.reply_to] if email.reply_to else None,
-        # A stable Message-ID lets receiving servers drop the rare duplicate that could slip
-        # through if a worker dies between the SMTP server's acceptance and our commit.
-        headers={"Message-ID": f"<{digest}@{domain}>", "X-Shop-Email-Kind": email.kind},
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message
-
-
-def retry_delay(attempts: int) -> int:
-    """Exponential backoff in seconds, capped well below the broker's visibility timeout."""
-    return min(settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), 1800)
-
-
-def outbox_deliver(email_id: int) -> str:
-    """Send one outbox row if it is still pending; safe to run any number of times.
-
-    The row is locked while envelope and body go to the SMTP server; "sending" is committed before
-    the end-of-data mark that makes the server deliver, and "sent" once it confirmed (see
-    core/smtp.py for why). A second worker finds the row locked or no longer pending and does
-    nothing. Returns the resulting status, or "skipped". Transient errors are recorded on the row
-    and then raised, so the caller can retry. One row is a batch of one (`_deliver_batch`).
-    """
-    result, errors = _deliver_batch([email_id])
-    status = result.get(email_id, "skipped")
-    if status == "deferred":  # over the sending rate limit: still pending, due in the next window
-        raise sendrate.RateLimited(sendrate.seconds_to_next_window())
-    if email_id in errors and status != OutboundEmail.Status.FAILED:
-        raise errors[email_id]
-    return status
-
-
-def outbox_deliver_many(email_ids: list[int]) -> dict[int, str]:
-    """Send several outbox rows at once, with the same guarantees as `outbox_deliver`, faster.
-
-    Each row goes over its own SMTP connection (up to `OUTBOX_BATCH_SIZE`, kept open between
-    batches): envelope and body of every row are transmitted, "sending" is committed for all of them
-    in one transaction, then the end-of-data marks go out and "sent" is committed for those the
-    server confirmed. Two commits per batch instead of two per email, and the server works on the
-    messages in parallel. A row the server refused or never confirmed goes back to pending with its
-    backoff, exactly as in `outbox_deliver`; the caller reschedules it (returned status "pending").
-    Rows locked by another worker or no longer pending are "skipped"; rows over the sending rate
-    limit stay pending ("deferred").
-    """
-    result = dict.fromkeys(email_ids, "skipped")
-    size = max(1, settings.OUTBOX_BATCH_SIZE)
-    for start in range(0, len(email_ids), size):
-        result.update(_deliver_batch(email_ids[start:start + size])[0])
-    return result
-
-
-def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exception]]:
-    """The one sending path: statuses by id, and the error of each row that failed this attempt."""
-    result = {}
-    failed: list[tuple[OutboundEmail, Exception]] = []
-    started: list[tuple[OutboundEmail, Transmission]] = []
-    with transaction.atomic():
-        rows = list(
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=email_ids, status=OutboundEmail.Status.PENDING)
-            .order_by("pk")
-        )
-        granted = sendrate.outbox_rate_acquire(len(rows))
-        for email in rows[granted:]:
-            _defer(email)
-            result[email.pk] = "deferred"
-        for email in rows[:granted]:
-            email.attempts += 1
-            transmission = Transmission(email_render(email))
-            try:
-                transmission.start()
-            except TRANSIENT_ERRORS as exc:
-                _record_failure(email, exc)
-                failed.append((email, exc))
-            else:
-                started.append((email, transmission))
-        if started:
-            OutboundEmail.objects.filter(pk__in=[email.pk for email, _t in started]).update(
-                status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
-            )
-    # "sending" is committed for every started row: now the end-of-data marks, then the replies.
-    confirmed = []
-    for _email, transmission in started:
-        transmission.end_of_data()
-    for email, transmission in started:
-        try:
-            transmission.confirm()
-        except TRANSIENT_ERRORS as exc:
-            with transaction.atomic():
-                row = OutboundEmail.objects.select_for_update().get(pk=email.pk)
-                _record_failure(row, exc)
-            failed.append((row, exc))
-        else:
-            confirmed.append(email.pk)
-    if confirmed:
-        now = timezone.now()
-        OutboundEmail.objects.filter(pk__in=confirmed).update(
-            status=OutboundEmail.Status.SENT, sent_at=now, last_error="", updated_at=now
-        )
-        result.update(dict.fromkeys(confirmed, OutboundEmail.Status.SENT))
-        logger.info("emails sent: ids=%s", confirmed)
-    for email, exc in failed:
-        logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, exc)
-        result[email.pk] = email.status
-    return result, {email.pk: exc for email, exc in failed}
-
-
-def _defer(email: OutboundEmail) -> None:
-    """Over the sending rate limit: the row stays pending, due when the next window opens."""
-    email.next_attempt_at = timezone.now() + timedelta(seconds=sendrate.seconds_to_next_window())
-    email.save(update_fields=["next_attempt_at", "updated_at"])
-
-
-def _record_failure(email: OutboundEmail, exc: Exception) -> None:
-    email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-    email.status = (
-        OutboundEmail.Status.FAILED
-        if email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        else OutboundEmail.Status.PENDING
-    )
-    email.next_attempt_at = timezone.now() + timedelta(seconds=retry_delay(email.attempts))
-    email.save(update_fields=["attempts", "last_error", "status", "next_attempt_at", "updated_at"])
-
-
-def outbox_sweep() -> int:
-    """Re-enqueue rows whose task seems lost; returns how many were re-enqueued.
-
-    Pending rows well past their due time lost their task (a broker restart, a dead worker). Rows
-    still "sending" that long had their worker die between SMTP's end-of-data mark and the
-    server's reply: we cannot know whether the server kept the message (RFC 1047). They are sent
-    again, because a lost activation email blocks a customer while a rare second copy (with the same
-    Message-ID, which mail clients fold) does no harm.
-    """
-    from .tasks import outbox_send
-
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=settings.OUTBOX_STALE_AFTER_SECONDS)
-    unconfirmed = list(
-        OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, updated_at__lt=cutoff)
-        .values_list("pk", flat=True)[:5000]
-    )
-    if unconfirmed:
-        OutboundEmail.objects.filter(pk__in=unconfirmed, status=OutboundEmail.Status.SENDING).update(
-            status=OutboundEmail.Status.PENDING,
-            last_error="Unconfirmed: the worker stopped before the SMTP server answered; sent again.",
-            next_attempt_at=now,
-            updated_at=now,
-        )
-    ids = unconfirmed + list(OutboundEmail.objects.stale(older_than=cutoff).values_list("pk", flat=True)[:5000])
-    for email_id in ids:
-        outbox_send.delay(email_id)
-    if ids:
-        logger.info("outbox sweep re-enqueued %d emails (%d unconfirmed)", len(ids), len(unconfirmed))
-    return len(ids)
 
 
 def outbox_resend(email: OutboundEmail) -> None:

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.admin_scope import BranchScopedAdmin
+from accounts.admin_scope import BranchScopedAdmin, register_recipients
 
 from .models import Question, SupportRequest, Topic
 from .services import support_request_set_status
@@ -53,6 +53,10 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.display(description=_("vis"))
     def view_link(self, obj):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Åpne"))
+
+
+# The outbox list of a branch shows the receipts to its contact requests (accounts.admin_scope).
+register_recipients(lambda branch_id: SupportRequest.objects.filter(branch_id=branch_id).values("email"))
 
 
 @admin.register(SupportRequest)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_scope import audit
 from accounts.staff import require_recent_authentication
 
+from .models import OIDCConsent
+
 
 class ClientAdmin(AllauthClientAdmin):
     actions = ["new_secret"]
@@ -43,3 +45,16 @@ class ClientAdmin(AllauthClientAdmin):
 
 admin.site.unregister(Client)
 admin.site.register(Client, ClientAdmin)
+
+
+@admin.register(OIDCConsent)
+class OIDCConsentAdmin(admin.ModelAdmin):
+    """What people granted which client; delete a row to have the consent page shown again."""
+
+    list_display = ["user", "client", "scopes", "granted_at"]
+    list_filter = ["client"]
+    search_fields = ["user__email", "client__id", "client__name"]
+    readonly_fields = ["user", "client", "scopes", "granted_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -58,7 +58,8 @@ class ProductQuerySet(models.QuerySet):
 
     def with_stock(self, branch):
         """Annotate `branch_stock` (the given branch; 0 without one) and `total_stock`."""
-        from .models import Stock
+        # The stock model through the relation, not an import: shop.models imports this module.
+        Stock = self.model._meta.get_field("stock").related_model  # noqa: N806 (a model class)
 
         total = (
             Stock.objects.filter(product=OuterRef("pk"))
@@ -159,11 +160,11 @@ def category_ancestors(category, all_categories) -> list:
 def search_documents_refresh(category) -> int:
     """Rebuild the search text of every product in `category` and below (after a rename or move).
 
-    Two reads and batched writes, however many products.
+    Two reads and batched writes, however many products. The models come from the category it is
+    given, not from an import: shop.models imports this module.
     """
-    from .models import Category, Product
-
-    all_categories = list(Category.objects.all())
+    Product = category.products.model  # noqa: N806 (model classes)
+    all_categories = list(type(category).objects.all())
     ids = category_descendant_ids(category, all_categories)
     paths = {
         pk: [c.name for c in category_ancestors(node, all_categories)]

@@ -8,6 +8,7 @@ highlighted) and «Meld interesse» requests.
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -24,9 +25,9 @@ from accounts.models import Customer
 from accounts.staff import require_recent_authentication
 from faq.admin import MoveInterestInline as ContactMoveInterestInline
 
-from .. import services
+from .. import selectors, services
 from ..forms import DeadlineForm
-from ..models import CustomerMove, LegacyAccount, MoveInterest, State
+from ..models import LegacyAccount, MoveInterest, State
 
 
 class LegacyAccountInline(admin.TabularInline):
@@ -65,11 +66,7 @@ class MoveInterestInline(admin.TabularInline):
 class MigrationCustomerAdmin(CustomerAdmin):
     change_form_template = "admin/migration/customer_change_form.html"
     list_display = (*CustomerAdmin.list_display, "move_deadline")
-    list_select_related = (
-        (*CustomerAdmin.list_select_related, "move")
-        if isinstance(CustomerAdmin.list_select_related, list | tuple)
-        else ("branch", "move")
-    )
+    list_select_related = (*CustomerAdmin.list_select_related, "move")
     list_filter = (*CustomerAdmin.list_filter, ("move__flagged_at", admin.EmptyFieldListFilter))
     actions = [*(CustomerAdmin.actions or []), "flag_for_move"]
     readonly_fields = (*CustomerAdmin.readonly_fields, "move_status")
@@ -93,7 +90,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
 
     @admin.display(description=gettext_lazy("status"))
     def move_status(self, obj):
-        move = CustomerMove.objects.filter(customer=obj).first()
+        move = selectors.customer_move_get(obj.pk)
         counts = dict(obj.legacy_accounts.values_list("state").annotate(n=Count("pk")))
         summary = format_html_join(", ", "{}: {}", ((State(s).label, n) for s, n in sorted(counts.items())))
         if move and move.is_flagged:
@@ -106,7 +103,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
         else:
             head = _("Ikke flyttet ennå.")
         missing = list(
-            obj.legacy_accounts.without_email().filter(is_active=True).values_list("username", flat=True)
+            obj.legacy_accounts.without_email().values_list("username", flat=True)
         )
         missing_html = (
             format_html(
@@ -138,7 +135,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["move_url"] = reverse("admin:accounts_customer_move", args=[object_id])
-        move = CustomerMove.objects.filter(customer_id=object_id).first()
+        move = selectors.customer_move_get(object_id)
         extra_context["move_flagged"] = bool(move and move.is_flagged)
         extra_context["can_move"] = self.has_move_permission(request)
         return super().change_view(request, object_id, form_url, extra_context)
@@ -209,7 +206,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
         if plan.without_email:
             missing = (
                 LegacyAccount.objects.without_email()
-                .filter(is_active=True, customer__in=plan.to_flag[:2000])
+                .filter(customer__in=plan.to_flag[:2000])
                 .order_by("customer__number", "username")
                 .values_list("username", "customer__number")[: self.WITHOUT_EMAIL_LISTED]
             )
@@ -241,8 +238,6 @@ class MigrationCustomerAdmin(CustomerAdmin):
     def move_view(self, request, object_id):
         customer = get_object_or_404(self.get_queryset(request), pk=object_id)  # other branch: 404
         if not self.has_move_permission(request, customer):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         response = self._confirm_move(request, Customer.objects.filter(pk=customer.pk), single=customer)
         if response is None:

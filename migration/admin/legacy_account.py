@@ -8,13 +8,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.admin_scope import BranchScopedAdmin, audit, staff_branch_id
+from accounts.admin_scope import BranchScopedAdmin, audit, register_recipients, staff_branch_id
 from accounts.staff import require_recent_authentication
 
 from .. import services
 from ..forms import ReactivateForm
 from ..models import LegacyAccount, MigrationEvent
-from .dashboard import dashboard_data
+from ..selectors import dashboard_data
 
 
 class MigrationEventInline(admin.TabularInline):
@@ -33,6 +33,12 @@ class MigrationEventInline(admin.TabularInline):
     @admin.display(description=gettext_lazy("utført av"))
     def actor_display(self, obj):
         return obj.actor or obj.actor_label or "–"
+
+
+# The outbox list of a branch shows the emails to its legacy users (accounts.admin_scope).
+register_recipients(
+    lambda branch_id: LegacyAccount.objects.filter(customer__branch_id=branch_id).exclude(email="").values("email")
+)
 
 
 @admin.register(LegacyAccount)
@@ -82,6 +88,13 @@ class LegacyAccountAdmin(BranchScopedAdmin, admin.ModelAdmin):
     )
     inlines = [MigrationEventInline]
     actions = ["resend_invitation", "reactivate"]
+
+    def save_model(self, request, obj, form, change):
+        """An edit goes through the service, which records what changed (email, access, …)."""
+        if change:
+            services.legacy_account_edit(account=obj, fields=form.changed_data, actor=request.user)
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description=gettext_lazy("passord"))
     def password_summary(self, obj):

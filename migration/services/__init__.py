@@ -8,10 +8,16 @@ One module per flow (see migration/README.md); this package re-exports the publi
 import from `migration.services`.
 """
 
-from .activation import activation_request, legacy_account_activate, user_awaiting_activation
-from .common import MoveError
+from .activation import (
+    ActivationRefused,
+    activation_max_age,
+    activation_request,
+    legacy_account_activate,
+    legacy_account_activate_by_link,
+)
+from .common import EmailKind, MoveError, email_key
 from .deadline import deadline_bounds
-from .events import migration_event_record
+from .events import migration_event_build, migration_event_record
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
 from .links import (
     INVITATION_SALT,
@@ -35,14 +41,25 @@ from .move_form import SubmitResult, legacy_account_submit_move
 from .postpone import legacy_account_postpone, move_interest_create
 from .reactivation import legacy_account_reactivate
 from .reminders import reminders_send
+from .staff_edit import legacy_account_edit
+from .state import (
+    TransitionError,
+    legacy_account_lock,
+    legacy_account_transition,
+    legacy_accounts_transition,
+)
 
 __all__ = [
     "INVITATION_SALT",
     "RESET_SALT",
+    "ActivationRefused",
+    "EmailKind",
     "FlagResult",
     "MoveError",
     "SubmitResult",
+    "TransitionError",
     "WavePlan",
+    "activation_max_age",
     "activation_request",
     "activation_url",
     "customer_flag_for_move",
@@ -53,6 +70,11 @@ __all__ = [
     "invitation_read",
     "invitation_token",
     "legacy_account_activate",
+    "legacy_account_activate_by_link",
+    "legacy_account_edit",
+    "legacy_account_lock",
+    "legacy_account_transition",
+    "legacy_accounts_transition",
     "legacy_account_authenticate",
     "legacy_account_postpone",
     "legacy_account_reactivate",
@@ -62,8 +84,9 @@ __all__ = [
     "legacy_account_submit_move",
     "legacy_reset_read",
     "legacy_reset_token",
+    "email_key",
+    "migration_event_build",
     "migration_event_record",
     "move_interest_create",
     "reminders_send",
-    "user_awaiting_activation",
 ]

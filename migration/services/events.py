@@ -1,13 +1,14 @@
-"""The history of a move: building and recording MigrationEvents."""
+"""The history of a move: building and recording MigrationEvents (time, actor, kind, detail)."""
 
 from django.utils import timezone
 
-from ..models import (
-    MigrationEvent,
-)
+from ..models import MigrationEvent
 
 
-def _event(*, customer, kind, account=None, actor=None, actor_label="", detail="", at=None) -> MigrationEvent:
+def migration_event_build(
+    *, customer, kind, account=None, actor=None, actor_label="", detail="", at=None
+) -> MigrationEvent:
+    """An unsaved event, for callers that write many at once (`bulk_create`)."""
     return MigrationEvent(
         customer=customer,
         account=account,
@@ -20,7 +21,8 @@ def _event(*, customer, kind, account=None, actor=None, actor_label="", detail="
 
 
 def migration_event_record(*, customer, kind, account=None, actor=None, actor_label="", detail="", at=None):
-    event = _event(
+    """Record one event that is not a state change (those are recorded by `services.state`)."""
+    event = migration_event_build(
         customer=customer,
         kind=kind,
         account=account,

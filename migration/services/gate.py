@@ -1,6 +1,7 @@
 """The legacy gate: the old shop's login and «Glemt passord?» by legacy username."""
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,14 +9,11 @@ from django.utils.translation import gettext as _
 from core.email import email_enqueue
 
 from ..hashers import legacy_check_password
-from ..models import (
-    EventKind,
-    LegacyAccount,
-    PendingLegacyHash,
-)
-from .common import _absolute
+from ..models import EventKind, LegacyAccount, PendingLegacyHash
+from .common import EmailKind, _absolute, email_key
 from .events import migration_event_record
 from .links import legacy_reset_token
+from .state import legacy_account_lock
 
 
 def legacy_account_authenticate(*, username: str, password: str) -> LegacyAccount | None:
@@ -49,8 +47,8 @@ def legacy_account_request_reset(*, username: str) -> None:
             detail=_("Lenke sendt til %(email)s") % {"email": account.email},
         )
         email_enqueue(
-            key=f"migration-legacy-reset:{account.pk}:{event.pk}",
-            kind="migration_legacy_reset",
+            key=email_key(EmailKind.LEGACY_RESET, event.pk),
+            kind=EmailKind.LEGACY_RESET,
             to=account.email,
             template="email/migration/legacy_reset",
             context={
@@ -72,11 +70,9 @@ def legacy_account_set_password(*, account: LegacyAccount, password: str) -> boo
     re-checked with the row locked: of two concurrent submits of one link only the first sets a
     password; the second gets False (the link is used).
     """
-    from django.contrib.auth.hashers import make_password
-
     with transaction.atomic():
         read_hash = account.password
-        account = LegacyAccount.objects.select_for_update().get(pk=account.pk)
+        account = legacy_account_lock(account.pk)
         if account.password != read_hash or not account.is_active:
             return False
         account.password = make_password(password, hasher="argon2")

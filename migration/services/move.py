@@ -3,9 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from celery import signature
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,17 +14,17 @@ from django.utils.translation import gettext as _
 from accounts.models import Customer
 from core.email import email_enqueue, email_enqueue_many, outbox_batch
 
-from ..models import (
-    CustomerMove,
-    EventKind,
-    LegacyAccount,
-    MigrationEvent,
-    State,
-)
-from .common import _absolute, _fmt_date
+from ..models import CustomerMove, EventKind, LegacyAccount, MigrationEvent, State
+from .common import EmailKind, _absolute, _fmt_date, email_key
 from .deadline import _deadline_check
-from .events import _event, migration_event_record
+from .events import migration_event_build, migration_event_record
 from .links import invitation_token
+from .state import legacy_account_lock, legacy_account_transition, legacy_accounts_transition
+
+# The wave's Celery task, by name: migration.tasks imports this module, so this module does not
+# import it back (arrows run tasks → services). A signature by name still honours eager mode, as
+# migration.apps registers the task at start-up.
+FLAG_CUSTOMERS_TASK = "migration.tasks.flag_customers"
 
 
 @dataclass
@@ -39,7 +40,7 @@ def _invitation(account: LegacyAccount, move: CustomerMove, *, key: str) -> dict
     """The invitation email's arguments for `email_enqueue` / `email_enqueue_many`."""
     return {
         "key": key,
-        "kind": "migration_invitation",
+        "kind": EmailKind.INVITATION,
         "to": account.email,
         "template": "email/migration/invitation",
         "context": {
@@ -111,7 +112,7 @@ def customers_flag_for_move(*, customers, deadline: date, actor=None, now=None) 
             LegacyAccount.objects.filter(customer__in=pks).select_for_update().order_by("username")
         ):
             accounts_of[account.customer_id].append(account)
-        results, flagged, events, invitations, invited_pks = [], [], [], [], []
+        results, flagged, events, invitations, to_invite = [], [], [], [], []
         for customer in locked:
             move, accounts = moves[customer.pk], accounts_of[customer.pk]
             for account in accounts:
@@ -126,7 +127,7 @@ def customers_flag_for_move(*, customers, deadline: date, actor=None, now=None) 
             move.deadline = deadline
             flagged.append(move)
             events.append(
-                _event(
+                migration_event_build(
                     customer=customer,
                     kind=EventKind.FLAGGED,
                     actor=actor,
@@ -138,33 +139,24 @@ def customers_flag_for_move(*, customers, deadline: date, actor=None, now=None) 
             for account in accounts:
                 if account.state != State.IMPORTED or not account.is_active:
                     continue
-                if account.email:
-                    key = f"migration-invitation:{account.pk}:{move.pk}"
+                if account.is_invitable:
+                    key = email_key(EmailKind.INVITATION, account.pk, move.pk)
                     invitations.append(_invitation(account, move, key=key))
                     invited.append(account)
-                    detail = account.email
-                else:
-                    detail = _("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt.")
-                account.state = State.INVITED
-                invited_pks.append(account.pk)
-                events.append(
-                    _event(
-                        customer=customer,
-                        account=account,
-                        kind=EventKind.INVITED,
-                        actor=actor,
-                        at=now,
-                        detail=detail,
-                    )
-                )
+                to_invite.append(account)
             results.append(FlagResult(customer, True, deadline, invited, without_email))
         if flagged:
             CustomerMove.objects.bulk_update(flagged, ["flagged_at", "flagged_by", "deadline"])
             email_enqueue_many(invitations)
-            LegacyAccount.objects.filter(pk__in=invited_pks).update(
-                state=State.INVITED, updated_at=timezone.now()
-            )
             MigrationEvent.objects.bulk_create(events)
+            legacy_accounts_transition(
+                accounts=to_invite,
+                to=State.INVITED,
+                kind=EventKind.INVITED,
+                actor=actor,
+                at=now,
+                detail=lambda a: a.email or _("Ingen e-post i dagens nettbutikk: ingen invitasjon sendt."),
+            )
         return results
 
 
@@ -198,19 +190,16 @@ def customers_flag_wave(*, customers, deadline: date, actor=None, now=None) -> W
     selected = customers.count()
     not_flagged = customers.filter(Q(move__isnull=True) | Q(move__flagged_at__isnull=True))
     to_flag = list(not_flagged.order_by("number").values_list("pk", flat=True))
-    counts = LegacyAccount.objects.filter(customer__in=not_flagged.values("pk"), is_active=True).aggregate(
-        invitations=Count("pk", filter=~Q(email="") & Q(state=State.IMPORTED)),
-        without_email=Count("pk", filter=Q(email="")),
-    )
+    accounts = LegacyAccount.objects.filter(customer__in=not_flagged.values("pk"))
+    invitations = accounts.invitable().filter(state=State.IMPORTED).count()
+    without_email = accounts.without_email().count()
     size = max(1, settings.MIGRATION_FLAG_CHUNK)
     chunks = [to_flag[i : i + size] for i in range(0, len(to_flag), size)]
     if chunks:
-        from ..tasks import flag_customers
-
         actor_pk = actor.pk if getattr(actor, "pk", None) else None
         args = [(chunk, deadline.isoformat(), actor_pk, now.isoformat()) for chunk in chunks]
-        transaction.on_commit(lambda: [flag_customers.delay(*a) for a in args])
-    return WavePlan(selected, to_flag, counts["invitations"], counts["without_email"], len(chunks))
+        transaction.on_commit(lambda: [signature(FLAG_CUSTOMERS_TASK, args=a).delay() for a in args])
+    return WavePlan(selected, to_flag, invitations, without_email, len(chunks))
 
 
 def customers_flag_chunk(*, customer_ids: list, deadline: date, actor=None, now=None) -> int:
@@ -228,29 +217,14 @@ def customers_flag_chunk(*, customer_ids: list, deadline: date, actor=None, now=
 def legacy_account_resend_invitation(*, account: LegacyAccount, actor=None) -> bool:
     """«Send invitasjon på nytt»: one more invitation for one legacy account (each press is one event)."""
     with transaction.atomic():
-        account = (
-            LegacyAccount.objects.select_for_update(of=("self",))
-            .select_related("customer__branch")
-            .get(pk=account.pk)
-        )
+        account = legacy_account_lock(account.pk, "customer__branch")
         move = CustomerMove.objects.filter(customer=account.customer).first()
-        if (
-            move is None
-            or not move.is_flagged
-            or not account.email
-            or not account.is_active
-            or account.has_moved
-        ):
+        if move is None or not move.is_flagged or not account.is_invitable or account.has_moved:
             return False
-        event = migration_event_record(
-            customer=account.customer,
-            account=account,
-            kind=EventKind.INVITATION_RESENT,
-            actor=actor,
-            detail=account.email,
-        )
-        _invitation_enqueue(account, move, key=f"migration-invitation-resend:{account.pk}:{event.pk}")
+        options = {"kind": EventKind.INVITATION_RESENT, "actor": actor, "detail": account.email}
         if account.state == State.IMPORTED:
-            account.state = State.INVITED
-            account.save(update_fields=["state", "updated_at"])
+            event = legacy_account_transition(account=account, to=State.INVITED, **options)
+        else:
+            event = migration_event_record(customer=account.customer, account=account, **options)
+        _invitation_enqueue(account, move, key=email_key(EmailKind.INVITATION, "resend", event.pk))
         return True

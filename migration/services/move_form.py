@@ -9,15 +9,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 
-from ..models import (
-    CustomerMove,
-    EventKind,
-    LegacyAccount,
-    State,
-)
+from ..models import CustomerMove, EventKind, LegacyAccount, State
 from .activation import _activation_enqueue, _membership_ensure
 from .common import MoveError
 from .events import migration_event_record
+from .state import legacy_account_lock, legacy_account_transition
 
 
 @dataclass
@@ -44,12 +40,9 @@ def legacy_account_submit_move(
     now = now or timezone.now()
     email = User.objects.normalize_email(email)
     with transaction.atomic():
-        account = (
-            LegacyAccount.objects.select_for_update(of=("self",))
-            .select_related("customer")
-            .get(pk=account.pk)
-        )
-        if account.user_id and account.state in (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED):
+        account = legacy_account_lock(account.pk)
+        if account.has_moved or (account.user_id and account.state == State.SUBMITTED):
+            # A moved account whose new user staff deleted stays moved (staff re-activate it).
             return SubmitResult(account, account.user, "already")
         move = CustomerMove.objects.filter(customer=account.customer).first()
         if not account.is_active or move is None or not move.is_flagged:
@@ -90,29 +83,21 @@ def legacy_account_submit_move(
                     "retry", _("Noe ble lagret samtidig. Trykk «Flytt meg til ny nettbutikk» igjen.")
                 )
             _membership_ensure(user, account)
-        account.user = user
-        account.state = State.SUBMITTED
-        account.submitted_at = now
-        account.save(update_fields=["user", "state", "submitted_at", "updated_at"])
-        migration_event_record(
-            customer=account.customer,
+        legacy_account_transition(
             account=account,
+            to=State.SUBMITTED,
             kind=EventKind.SUBMITTED,
+            values={"user": user, "submitted_at": now},
             at=now,
             actor_label=account.username,
             detail=_("E-post %(email)s (%(outcome)s)") % {"email": email, "outcome": outcome},
         )
-        _activation_enqueue(
-            user,
-            account,
-            key=f"migration-activation:{account.pk}:{int(now.timestamp())}",
-            existing_user=outcome == "confirm_existing",
-        )
-        migration_event_record(
+        event = migration_event_record(
             customer=account.customer,
             account=account,
             kind=EventKind.ACTIVATION_SENT,
             at=now,
             detail=email,
         )
+        _activation_enqueue(user, account, event=event, existing_user=outcome == "confirm_existing")
         return SubmitResult(account, user, outcome)

@@ -7,26 +7,17 @@ from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
-from ..models import (
-    CustomerMove,
-    EventKind,
-    LegacyAccount,
-    MoveInterest,
-    State,
-)
-from .common import MoveError, _absolute, _fmt_date
+from ..models import CustomerMove, EventKind, LegacyAccount, MoveInterest, State
+from .common import EmailKind, MoveError, _absolute, _fmt_date, email_key
 from .events import migration_event_record
+from .state import legacy_account_lock, legacy_account_transition
 
 
 def legacy_account_postpone(*, account: LegacyAccount, now=None) -> None:
     """«Utsett»: allowed for a flagged customer until its deadline."""
     now = now or timezone.now()
     with transaction.atomic():
-        account = (
-            LegacyAccount.objects.select_for_update(of=("self",))
-            .select_related("customer")
-            .get(pk=account.pk)
-        )
+        account = legacy_account_lock(account.pk)
         move = CustomerMove.objects.filter(customer=account.customer).first()
         if move is None or not move.is_flagged:
             raise MoveError("not_flagged", _("Kundenummeret ditt er ikke klart for flytting ennå."))
@@ -34,15 +25,13 @@ def legacy_account_postpone(*, account: LegacyAccount, now=None) -> None:
             raise MoveError(
                 "past_deadline", _("Fristen for å flytte har gått ut, og flyttingen kan ikke utsettes.")
             )
-        if account.state in (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED):
+        if account.state in LegacyAccount.SUBMITTED_OR_MOVED:
             return
-        account.state = State.POSTPONED
-        account.postponed_at = now
-        account.save(update_fields=["state", "postponed_at", "updated_at"])
-        migration_event_record(
-            customer=account.customer,
+        legacy_account_transition(
             account=account,
+            to=State.POSTPONED,
             kind=EventKind.POSTPONED,
+            values={"postponed_at": now},
             at=now,
             actor_label=account.username,
             detail=_("Frist %(deadline)s") % {"deadline": _fmt_date(move.deadline)},
@@ -66,8 +55,8 @@ def move_interest_create(*, account: LegacyAccount, message: str = "") -> MoveIn
         branch = account.customer.branch
         if branch.email:
             email_enqueue(
-                key=f"migration-interest:{interest.pk}",
-                kind="migration_interest",
+                key=email_key(EmailKind.INTEREST, interest.pk),
+                kind=EmailKind.INTEREST,
                 to=branch.email,
                 reply_to=account.email,
                 template="email/migration/interest",

@@ -10,13 +10,11 @@ from django.utils.translation import gettext as _
 from core.email import email_enqueue
 from core.models import OutboundEmail
 
-from ..models import (
-    EventKind,
-    LegacyAccount,
-    State,
-)
+from ..models import EventKind, LegacyAccount
+from .common import EmailKind, email_key
 from .events import migration_event_record
 from .move import _move_email_context
+from .state import legacy_account_lock
 
 
 def reminders_send(*, now=None) -> int:
@@ -31,7 +29,7 @@ def reminders_send(*, now=None) -> int:
     horizon = today + timedelta(days=max(thresholds))
     candidates = list(
         LegacyAccount.objects.not_moved()
-        .exclude(email="")
+        .invitable()
         .filter(
             customer__move__flagged_at__isnull=False,
             customer__move__deadline__gte=today,
@@ -42,25 +40,23 @@ def reminders_send(*, now=None) -> int:
     sent = 0
     for pk in candidates:
         with transaction.atomic():
-            account = (
-                LegacyAccount.objects.select_for_update(of=("self",))
-                .select_related("customer__branch", "customer__move")
-                .filter(pk=pk)
-                .first()
-            )
-            if account is None or account.state not in (State.INVITED, State.POSTPONED) or not account.email:
+            try:
+                account = legacy_account_lock(pk, "customer__branch", "customer__move")
+            except LegacyAccount.DoesNotExist:
+                continue
+            if not (account.is_not_moved and account.is_invitable):
                 continue
             move = account.customer.move
             days_left = (move.deadline - today).days
             threshold = next((t for t in thresholds if days_left <= t), None)
             if threshold is None:
                 continue
-            key = f"migration-reminder:{account.pk}:{move.pk}:{threshold}"
+            key = email_key(EmailKind.REMINDER, account.pk, move.pk, threshold)
             if OutboundEmail.objects.filter(idempotency_key=key).exists():
                 continue
             email_enqueue(
                 key=key,
-                kind="migration_reminder",
+                kind=EmailKind.REMINDER,
                 to=account.email,
                 template="email/migration/reminder",
                 context={**_move_email_context(account, move), "days_left": days_left},

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.adapter import AccountAdapter
-from core.email import email_render
+from core.delivery import email_render
 from core.models import OutboundEmail
 from tests.factories import UserFactory
 

@@ -3,8 +3,10 @@ import smtplib
 import pytest
 from django.db import transaction
 
-from core.email import email_enqueue, outbox_deliver, outbox_sweep
+from core.delivery import outbox_deliver
+from core.email import email_enqueue
 from core.models import OutboundEmail
+from core.tasks import outbox_sweep
 
 pytestmark = pytest.mark.django_db
 

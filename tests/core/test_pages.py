@@ -66,3 +66,11 @@ def test_an_english_browser_still_gets_norwegian_until_the_user_switches(client)
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="nb"' in html
     assert "Logg inn" in html
+
+
+def test_seed_demo_runs_each_installed_apps_demo_module_in_app_order():
+    """core names no app: each app contributes demo data through its own `demo` module."""
+    from core.management.commands.seed_demo import demo_modules
+
+    names = [module.__name__ for module in demo_modules()]
+    assert names == ["accounts.demo", "migration.demo", "shop.demo", "faq.demo", "identity.demo"]

@@ -73,7 +73,7 @@ def test_a_wave_over_the_limit_is_spread_over_windows_and_every_email_arrives_on
 def test_one_by_one_a_row_over_the_limit_stays_pending_without_an_attempt(settings, smtp_sink):
     """The single-row path (outbox_send): the second message in the window waits for the next one."""
     from core import sendrate
-    from core.email import outbox_deliver
+    from core.delivery import outbox_deliver
 
     settings.EMAIL_RATE_LIMIT_PER_MINUTE = 1
     settings.EMAIL_RATE_LIMIT_WINDOW_SECONDS = 60

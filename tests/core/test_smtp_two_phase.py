@@ -3,7 +3,8 @@
 import pytest
 from django.core.mail import EmailMessage
 
-from core.email import email_enqueue, outbox_deliver
+from core.delivery import outbox_deliver
+from core.email import email_enqueue
 from core.models import OutboundEmail
 from core.smtp import Transmission
 from tests.fixtures.services import message_text
@@ -104,7 +105,7 @@ def test_a_worker_keeps_its_connection_and_replaces_it_when_the_server_has_close
 
 
 def test_a_batch_goes_over_several_connections_and_each_row_is_sent_once(smtp_sink, settings):
-    from core.email import outbox_deliver_many
+    from core.delivery import outbox_deliver_many
 
     settings.OUTBOX_BATCH_SIZE = 4
     rows = [OutboundEmail.objects.create(idempotency_key=f"batch:{n}", kind="test", to=f"b{n}@firma.example",
@@ -118,7 +119,7 @@ def test_a_batch_goes_over_several_connections_and_each_row_is_sent_once(smtp_si
 
 
 def test_a_batch_with_the_server_down_leaves_every_row_pending_with_one_attempt(smtp_sink, settings):
-    from core.email import outbox_deliver_many
+    from core.delivery import outbox_deliver_many
     from core.smtp import close_idle_connections
 
     close_idle_connections()

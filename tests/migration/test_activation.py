@@ -123,7 +123,7 @@ def test_aktiver_for_an_activated_user_sends_nothing(client, submitted, mailoutb
 def test_activation_and_invitation_emails_have_html_and_text(
     submitted, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from core.email import email_render
+    from core.delivery import email_render
 
     for row in OutboundEmail.objects.all():
         message = email_render(row)

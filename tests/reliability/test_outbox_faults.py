@@ -3,7 +3,7 @@
 Each test sends a batch through the outbox with real Celery worker processes, a private Redis
 server and a real SMTP server, then counts what the SMTP server received: every email exactly once.
 `send_test_email --count` enqueues the way a wave of invitations does (batch tasks, several SMTP
-connections per worker process, core.email.outbox_deliver_many).
+connections per worker process, core.delivery.outbox_deliver_many).
 Figures are printed (run with -s) and recorded in docs/RELIABILITY.md.
 """
 

@@ -74,6 +74,8 @@ MATRIX = {
         "it": (["view", "change", "delete"], ["delete_selected", "mark_in_progress", "mark_solved"]),
     },
     "faq.Topic": {"avdeling": NONE, "netthandel": (ALL, ["delete_selected"]), "it": (ALL, ["delete_selected"])},
+    # Which user consented to which app: personal data, IT only.
+    "identity.OIDCConsent": {"avdeling": NONE, "netthandel": NONE, "it": (["view", "change", "delete"], ["delete_selected"])},
     # Removing someone's second factor (lost phone, no recovery codes) is for IT only.
     "mfa.Authenticator": {"avdeling": NONE, "netthandel": NONE, "it": (ALL, ["delete_selected"])},
     "migration.LegacyAccount": {

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from config.celery import app
-from core.email import retry_delay
+from core.delivery import retry_delay
 from tests.fixtures.data import PASSWORD
 
 from .helpers import walk_urls

@@ -282,7 +282,7 @@ def test_reset_link_is_built_from_shop_url_not_a_forged_host(client, member, set
     row, _ = _request_reset(client, member.email, HTTP_HOST="evil.example")
     assert row.context["password_reset_url"].startswith("https://butikk.example/konto/password/reset/key/")
     assert "evil.example" not in str(row.context)
-    from core.email import email_render
+    from core.delivery import email_render
 
     message = email_render(row)
     assert "evil.example" not in message.body

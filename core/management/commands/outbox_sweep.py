@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from core.email import outbox_sweep
+from core.tasks import outbox_sweep
 
 
 class Command(BaseCommand):

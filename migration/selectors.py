@@ -1,4 +1,9 @@
-"""«Flytting: oversikt»: counts per branch and overall, and the activations chart."""
+"""Reads of the migration app that are more than one QuerySet method: the dashboard, the gate's look-ups.
+
+The simple reads are QuerySet methods in `migration.models` (`invitable()`, `without_email()`,
+`not_moved()`, `awaiting_activation()`, `by_username()`); callers use those rather than re-deriving
+the conditions.
+"""
 
 from datetime import timedelta
 
@@ -9,7 +14,26 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Branch, Customer
 
-from ..models import LegacyAccount, MigrationEvent
+from .charts import activation_chart
+from .models import CustomerMove, LegacyAccount, MigrationEvent
+
+
+def user_awaiting_activation(user) -> bool:
+    """True if `user` is active and has a submitted legacy account waiting for the activation link."""
+    return user.is_active and LegacyAccount.objects.awaiting_activation().filter(user=user).exists()
+
+
+def legacy_account_for_session(pk) -> LegacyAccount | None:
+    """The legacy account a gate session is logged in as, if it may still log in."""
+    return LegacyAccount.objects.filter(pk=pk, is_active=True).select_related("customer__branch").first()
+
+
+def customer_move_get(customer_id) -> CustomerMove | None:
+    """The customer's move (flagged or not), or None before the move button was ever pressed."""
+    return CustomerMove.objects.filter(customer_id=customer_id).first()
+
+
+# --- «Flytting: oversikt» ----------------------------------------------------------------------------
 
 COLUMNS = [
     ("customers_not_flagged", gettext_lazy("Kunder ikke flyttet")),
@@ -46,7 +70,7 @@ def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
         if row:
             row[item["state"]] = item["n"]
     for item in (
-        LegacyAccount.objects.filter(email="", is_active=True)
+        LegacyAccount.objects.without_email()
         .values("customer__branch")
         .annotate(n=Count("pk"))
     ):
@@ -76,40 +100,4 @@ def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
         "totals": totals,
         "chart": activation_chart(series),
         "series": series,
-    }
-
-
-def activation_chart(series, *, width=720, height=220) -> dict:
-    """Geometry for a server-rendered SVG bar chart (no JavaScript, no CDN)."""
-    left, bottom, top = 36, 28, 12
-    plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = max([n for _d, n in series] + [1])
-    step = plot_w / max(len(series), 1)
-    bars = []
-    for i, (day, n) in enumerate(series):
-        h = round(plot_h * n / peak, 1)
-        bars.append(
-            {
-                "x": round(left + i * step + 1, 1),
-                "y": round(top + plot_h - h, 1),
-                "w": round(max(step - 2, 1), 1),
-                "h": h,
-                "n": n,
-                "label": day.strftime("%d.%m"),
-                "show_label": i % 5 == 0 or i == len(series) - 1,
-                "label_x": round(left + i * step + step / 2, 1),
-            }
-        )
-    ticks = sorted({0, peak // 2, peak}) if peak > 1 else [0, 1]
-    return {
-        "width": width,
-        "height": height,
-        "bars": bars,
-        "peak": peak,
-        "baseline": top + plot_h,
-        "left": left,
-        "right": width - 8,
-        "label_y": height - 8,
-        "ticks": [{"value": t, "y": round(top + plot_h - plot_h * t / peak, 1)} for t in ticks],
-        "total": sum(n for _d, n in series),
     }
