@@ -145,3 +145,7 @@ def test_passkey_set_up_and_login_with_chromiums_virtual_authenticator(page, liv
     page.wait_for_url(re.compile(r"/admin/$"))
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator_id})
     assert len(credentials["credentials"]) == 1
+    # leave nothing behind in the session-wide browser
+    cdp.send("WebAuthn.removeVirtualAuthenticator", {"authenticatorId": authenticator_id})
+    cdp.send("WebAuthn.disable")
+    cdp.detach()
