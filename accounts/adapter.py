@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -105,6 +106,27 @@ class AccountAdapter(DefaultAccountAdapter):
             template, address.email, {"user": address.user, "links": {"activate_url": link_ref("email_confirmation", address)}}
         )
 
+    def get_login_redirect_url(self, request):
+        # Right after the password, a staff user without a second factor goes to set one up
+        # («To-trinns innlogging»); StaffAccessMiddleware keeps every admin page closed until then.
+        from .staff import has_second_factor
+
+        user = request.user
+        if user.is_authenticated and user.is_staff and not has_second_factor(user):
+            return _reverse("mfa_index")
+        return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        # The second-factor pages straight after a login (a staff member's first login goes
+        # password → set up TOTP → recovery codes) do not ask for the password again; later
+        # than REAUTHENTICATION_TIMEOUT after the last password or code, they do.
+        if app == "allauth.mfa" and self.request is not None and self.request.user.is_authenticated:
+            from .staff import logged_in_recently
+
+            if logged_in_recently(self.request):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         name = template_prefix.rsplit("/", 1)[-1]
         name = TEMPLATE_ALIASES.get(name, name)
@@ -146,6 +168,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         return shop_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """allauth.mfa: the authenticator app shows the shop's name, and passkeys are named in Norwegian."""
+
+    def get_totp_issuer(self) -> str:
+        return settings.MFA_TOTP_ISSUER or settings.SHOP_NAME
+
+    def generate_authenticator_name(self, user, type) -> str:
+        from allauth.mfa.models import Authenticator
+        from django.utils.translation import gettext
+
+        n = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return gettext("Passnøkkel %(number)s") % {"number": n + 1}
 
 
 def _reverse(name: str) -> str:

@@ -41,6 +41,15 @@ CUSTOMERS = [
     ("10012", "Hordaland Solenergi AS", "BRG", "913579246"),
 ]
 
+# Staff besides IT (the superuser above): one branch employee per branch and one central user.
+# (email, name, branch code, group). Every staff login sets up a second factor the first time.
+STAFF = [
+    ("oslo.ansatt@elektrogrossisten.example", "Ola Oslo", "OSL", "Avdelingsansatt"),
+    ("bergen.ansatt@elektrogrossisten.example", "Berit Bergen", "BRG", "Avdelingsansatt"),
+    ("trondheim.ansatt@elektrogrossisten.example", "Trond Trondheim", "TRD", "Avdelingsansatt"),
+    ("netthandel@elektrogrossisten.example", "Nina Netthandel", "OSL", "Netthandel"),
+]
+
 # (email, name, [(customer number, role)], is_staff, branch code)
 USERS = [
     ("ansatt@elektrogrossisten.example", "Siri Ansatt", [], True, "OSL"),
@@ -98,8 +107,16 @@ def seed(stdout=None):
             Membership.objects.update_or_create(
                 user=user, customer=customers[number], defaults={"role": role, "is_active": True}
             )
-        roles = ", ".join(f"{n} {r.label}" for n, r in memberships) or "ansatt (admin)"
+        roles = ", ".join(f"{n} {r.label}" for n, r in memberships) or "IT, superbruker (admin)"
         logins.append((email, roles))
+    from django.contrib.auth.models import Group
+
+    for email, name, branch, group in STAFF:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD, name=name, is_staff=True, branch=branches[branch])
+        user.groups.set([Group.objects.get(name=group)])
+        logins.append((email, f"{group} {branch} (admin, to-trinns ved første innlogging)"))
     # «Brukere» shows every status: an invited colleague (no password yet) and a deactivated one.
     kari = User.objects.get(email="kari@nordlys.example")
     invited = User.objects.filter(email="nina@nordlys.example").first()

@@ -1,3 +1,4 @@
+from allauth.mfa.signals import authenticator_added
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -24,3 +25,13 @@ def user_email_address_on_login(sender, request, user, **kwargs):
 
     if user.email:
         user_sync_email_address(user=user)
+
+
+@receiver(authenticator_added, dispatch_uid="accounts.second_factor_proven_on_setup")
+def second_factor_proven_on_setup(sender, request, user, authenticator, **kwargs):
+    """Setting up a TOTP app (with a valid code) or a passkey proves the factor for this session,
+    so the staff member goes on into admin without logging in again (StaffAccessMiddleware)."""
+    from allauth.account.internal.flows.login import record_authentication
+
+    if request is not None and authenticator.type != authenticator.Type.RECOVERY_CODES:
+        record_authentication(request, user, "mfa", type=authenticator.type, id=authenticator.pk)

@@ -4,13 +4,14 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
 from core.links import LinkError
 
-from . import services
+from . import services, staff
 from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
 from .models import MembershipOffer, Role
 from .selectors import (
@@ -53,8 +54,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": request.tenant.memberships, "pending_email": pending_email,
-         "offers_waiting": services.membership_offers_for(user).count()},
+        {
+            "form": form,
+            "memberships": request.tenant.memberships,
+            "pending_email": pending_email,
+            "offers_waiting": services.membership_offers_for(user).count(),
+            "has_second_factor": staff.has_second_factor(user),
+        },
     )
 
 
@@ -298,6 +304,55 @@ def invitation_accept(request, customer_id, token):
         "accounts/invitation_accept.html",
         {"form": form, "invited_user": membership.user, "customer": membership.customer},
     )
+
+
+STAFF_TOKEN_PROBLEMS = {
+    "expired": (
+        _("Lenken har gått ut"),
+        _("Lenken for å lage passord er bare gyldig en begrenset tid. Be IT eller Netthandel om en ny."),
+    ),
+    "used": (
+        _("Lenken er allerede brukt"),
+        _("Du har allerede laget et passord med denne lenken. Logg inn med e-postadressen og passordet ditt."),
+    ),
+    "invalid": (
+        _("Lenken virker ikke"),
+        _("Lenken er ufullstendig eller ugyldig. Kopier hele lenken fra e-posten, eller be IT om en ny."),
+    ),
+}
+
+
+def staff_set_password(request, token):
+    """A new staff member's set-password page (the link from manage.py create_staff).
+
+    They are not logged in here: the next step is the login, which takes them to set up the
+    second factor before any admin page.
+    """
+    def problem(reason):
+        heading, text = STAFF_TOKEN_PROBLEMS[reason]
+        return render(
+            request,
+            "accounts/invitation_problem.html",
+            {"heading": heading, "text": text, "reason": reason},
+            status=410 if reason in ("expired", "used") else 400,
+        )
+
+    try:
+        user = staff.staff_password_user(token)
+    except LinkError as exc:
+        return problem(exc.reason)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff.staff_password_set(token=token, password=form.cleaned_data["password1"])
+        except LinkError as exc:
+            return problem(exc.reason)
+        messages.success(
+            request,
+            _("Passordet er lagret. Logg inn, så setter du opp to-trinns innlogging."),
+        )
+        return redirect(f"{reverse('account_login')}?next={reverse('admin:index')}")
+    return render(request, "accounts/staff_set_password.html", {"form": form, "staff_user": user})
 
 
 def account_home(request):

@@ -36,12 +36,13 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         # format_html alone would pass a customer's "<script>" straight into the admin page.
         return format_html("<strong>{}</strong><pre>{}</pre>", escape(message.subject), escape(message.body))
 
-    @admin.action(description=_("Send valgte e-poster på nytt"))
+    @admin.action(description=_("Send valgte e-poster på nytt"), permissions=["change"])
     def resend(self, request, queryset):
         count = 0
         # Rows past the retention period have no content left to send (core.retention).
         for email in queryset.exclude(status=OutboundEmail.Status.SENT).exclude(context__has_key=PURGED_KEY):
             outbox_resend(email)
+            self.log_change(request, email, "Sendt på nytt")  # the row's «Historikk»: who resent it
             count += 1
         self.message_user(
             request,

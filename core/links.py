@@ -211,6 +211,16 @@ KINDS = {
             lifetime=days_setting("INVITATION_TIMEOUT_DAYS"),
             url_name="accounts:invitation_accept",
         ),
+        # `manage.py create_staff`: a new staff user sets their first password (STAFF_PASSWORD_LINK_DAYS).
+        LinkKind(
+            name="staff_password",
+            salt="accounts.staff_password",
+            id_key="u",
+            model="accounts.User",
+            state=user_state,
+            lifetime=days_setting("STAFF_PASSWORD_LINK_DAYS"),
+            url_name="accounts:staff_set_password",
+        ),
         AllauthPasswordReset(),
         AllauthEmailConfirmation(),
     )

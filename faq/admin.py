@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_scope import BranchScopedAdmin, register_recipients
+
 from .models import Question, SupportRequest, Topic
 from .services import support_request_set_status
 
@@ -53,8 +55,13 @@ class QuestionAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Åpne"))
 
 
+# The outbox list of a branch shows the receipts to its contact requests (accounts.admin_scope).
+register_recipients(lambda branch_id: SupportRequest.objects.filter(branch_id=branch_id).values("email"))
+
+
 @admin.register(SupportRequest)
-class SupportRequestAdmin(admin.ModelAdmin):
+class SupportRequestAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "branch"
     list_display = (
         "reference_display",
         "created_at",
@@ -127,11 +134,11 @@ class SupportRequestAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Merk som under behandling"))
+    @admin.action(description=_("Merk som under behandling"), permissions=["change"])
     def mark_in_progress(self, request, queryset):
         self._set_status(request, queryset, SupportRequest.Status.IN_PROGRESS)
 
-    @admin.action(description=_("Merk som løst"))
+    @admin.action(description=_("Merk som løst"), permissions=["change"])
     def mark_solved(self, request, queryset):
         self._set_status(request, queryset, SupportRequest.Status.SOLVED)
 

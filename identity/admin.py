@@ -7,14 +7,18 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scope import audit
+from accounts.staff import require_recent_authentication
+
 from .models import OIDCConsent
 
 
 class ClientAdmin(AllauthClientAdmin):
     actions = ["new_secret"]
 
-    @admin.action(description=_("Lag ny klienthemmelighet (den gamle slutter å virke)"))
+    @admin.action(description=_("Lag ny klienthemmelighet (den gamle slutter å virke)"), permissions=["change"])
     def new_secret(self, request, queryset):
+        require_recent_authentication(request)  # a new secret: the password again
         adapter = get_adapter()
         shown = []
         for client in queryset.filter(type=Client.Type.CONFIDENTIAL):
@@ -22,6 +26,7 @@ class ClientAdmin(AllauthClientAdmin):
             client.set_secret(secret)
             client.save(update_fields=["secret"])
             shown.append((client.name, client.id, secret))
+        audit(request, queryset.filter(type=Client.Type.CONFIDENTIAL), "Ny klienthemmelighet")
         if not shown:
             self.message_user(request, _("Offentlige klienter har ingen hemmelighet."), messages.WARNING)
             return

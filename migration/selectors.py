@@ -75,12 +75,16 @@ COLUMNS = [
 ]
 
 
-def dashboard_data(*, days: int = 30, now=None) -> dict:
-    """Counts per branch and overall (a bounded number of queries), and activations per day."""
+def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
+    """Counts per branch and overall (a bounded number of queries), and activations per day.
+
+    With `branch_id` (a branch employee, accounts.admin_scope.staff_branch_id) only that branch.
+    """
     now = now or timezone.now()
-    rows = {
-        b.pk: {"branch": b, **{key: 0 for key, _label in COLUMNS}} for b in Branch.objects.order_by("name")
-    }
+    branches = Branch.objects.order_by("name")
+    if branch_id is not None:
+        branches = branches.filter(pk=branch_id)
+    rows = {b.pk: {"branch": b, **{key: 0 for key, _label in COLUMNS}} for b in branches}
     for item in Customer.objects.values("branch").annotate(
         flagged=Count("pk", filter=Q(move__flagged_at__isnull=False)), total=Count("pk")
     ):
@@ -109,6 +113,7 @@ def dashboard_data(*, days: int = 30, now=None) -> dict:
     start = today - timedelta(days=days - 1)
     per_day = dict(
         MigrationEvent.objects.activations()
+        .filter(**({} if branch_id is None else {"account__customer__branch_id": branch_id}))
         .filter(at__date__gte=start)
         .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
         .values("day")

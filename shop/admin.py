@@ -5,6 +5,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_scope import BranchScopedAdmin
+
 from .catalogue import search_documents_refresh
 from .media import product_images_ensure_main, thumbnail, thumbnails_generate
 from .models import (
@@ -192,7 +194,8 @@ class OrderLineInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "customer__branch"
     list_display = [
         "number",
         "created_at",

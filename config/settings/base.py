@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "allauth.headless",
     "allauth.idp.oidc",
     "core",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffAccessMiddleware",
     "accounts.middleware.CurrentCustomerMiddleware",
 ]
 # Request counts and latencies for /metrics (core/metrics.py): the first and the last middleware.
@@ -282,6 +284,24 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# --- Second factor («To-trinns innlogging», allauth.mfa) and staff ---------------------------------
+
+# TOTP apps and passkeys (WebAuthn), with recovery codes. Required for every staff user before any
+# admin page (accounts.middleware.StaffAccessMiddleware); customer users turn it on in «Min konto».
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = SHOP_NAME
+# Passkeys need HTTPS, except on http://localhost during development and in the browser tests.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+# Code entry is limited by allauth's "login_failed" limit in ACCOUNT_RATE_LIMITS (per IP address and
+# per user); the limit's answer is our 429 page (accounts.adapter).
+# A staff session ends after this many minutes without a request (customers keep SESSION_COOKIE_AGE).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
+# Days a staff member's set-password link (manage.py create_staff) stays valid.
+STAFF_PASSWORD_LINK_DAYS = env.int("STAFF_PASSWORD_LINK_DAYS", default=3)
+# A move wave over this many customer numbers asks for the password again (reauthentication).
+STAFF_REAUTH_WAVE_SIZE = env.int("STAFF_REAUTH_WAVE_SIZE", default=50)
 
 # --- Accounts: invitations, «Min konto», «Brukere» ------------------------------------------------
 

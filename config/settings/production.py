@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=False)
+# Passkeys only over HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 

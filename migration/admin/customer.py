@@ -5,6 +5,7 @@ button on the customer page), the move status panel, the legacy accounts (with t
 highlighted) and «Meld interesse» requests.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.admin import CustomerAdmin
+from accounts.admin_scope import audit
 from accounts.models import Customer
+from accounts.staff import require_recent_authentication
 from faq.admin import MoveInterestInline as ContactMoveInterestInline
 
 from .. import selectors, services
@@ -134,12 +137,15 @@ class MigrationCustomerAdmin(CustomerAdmin):
         extra_context["move_url"] = reverse("admin:accounts_customer_move", args=[object_id])
         move = selectors.customer_move_get(object_id)
         extra_context["move_flagged"] = bool(move and move.is_flagged)
+        extra_context["can_move"] = self.has_move_permission(request)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _confirm_move(self, request, queryset, *, single=None):
         """The intermediate page of the move button (like delete_selected): deadline, then apply."""
         form = DeadlineForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
+            if queryset.count() > settings.STAFF_REAUTH_WAVE_SIZE:
+                require_recent_authentication(request)  # a big wave asks for the password again
             try:
                 plan = services.customers_flag_wave(
                     customers=queryset, deadline=form.cleaned_data["deadline"], actor=request.user
@@ -147,6 +153,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
             except services.MoveError as error:  # the day changed between the page and the press
                 form.add_error("deadline", error.message)
             else:
+                audit(request, Customer.objects.filter(pk__in=plan.to_flag), "Flytteknappen: flyttet")
                 self._report_wave(request, plan)
                 return None
         customers = list(
@@ -220,13 +227,17 @@ class MigrationCustomerAdmin(CustomerAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=gettext_lazy("Flytt til ny nettbutikk"), permissions=["change"])
+    def has_move_permission(self, request, obj=None):
+        """The move button: `migration.change_customermove` (both staff roles have it)."""
+        return request.user.has_perm("migration.change_customermove")
+
+    @admin.action(description=gettext_lazy("Flytt til ny nettbutikk"), permissions=["move"])
     def flag_for_move(self, request, queryset):
         return self._confirm_move(request, queryset)
 
     def move_view(self, request, object_id):
-        customer = get_object_or_404(Customer, pk=object_id)
-        if not self.has_change_permission(request, customer):
+        customer = get_object_or_404(self.get_queryset(request), pk=object_id)  # other branch: 404
+        if not self.has_move_permission(request, customer):
             raise PermissionDenied
         response = self._confirm_move(request, Customer.objects.filter(pk=customer.pk), single=customer)
         if response is None:

@@ -1,12 +1,19 @@
 """The history (MigrationEvent, read-only) and «Meld interesse» requests."""
 
 from django.contrib import admin
+from django.db.models import Q
+
+from accounts.admin_scope import BranchScopedAdmin
 
 from ..models import MigrationEvent, MoveInterest
 
 
 @admin.register(MigrationEvent)
-class MigrationEventAdmin(admin.ModelAdmin):
+class MigrationEventAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    def branch_filter(self, queryset, branch_id):
+        # An event names a customer, a legacy account, or both.
+        return queryset.filter(Q(customer__branch_id=branch_id) | Q(account__customer__branch_id=branch_id))
+
     list_display = ("at", "kind", "account", "customer", "actor", "actor_label", "detail")
     list_filter = ("kind", "customer__branch")
     search_fields = ("account__username", "customer__number", "detail", "actor_label")
@@ -24,7 +31,8 @@ class MigrationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(MoveInterest)
-class MoveInterestAdmin(admin.ModelAdmin):
+class MoveInterestAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "customer__branch"
     list_display = ("created_at", "customer", "account", "message")
     list_filter = ("customer__branch",)
     search_fields = ("customer__number", "customer__name", "account__username", "message")

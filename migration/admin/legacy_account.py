@@ -2,10 +2,14 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from accounts.admin_scope import BranchScopedAdmin, audit, register_recipients, staff_branch_id
+from accounts.staff import require_recent_authentication
 
 from .. import services
 from ..forms import ReactivateForm
@@ -31,8 +35,15 @@ class MigrationEventInline(admin.TabularInline):
         return obj.actor or obj.actor_label or "–"
 
 
+# The outbox list of a branch shows the emails to its legacy users (accounts.admin_scope).
+register_recipients(
+    lambda branch_id: LegacyAccount.objects.filter(customer__branch_id=branch_id).exclude(email="").values("email")
+)
+
+
 @admin.register(LegacyAccount)
-class LegacyAccountAdmin(admin.ModelAdmin):
+class LegacyAccountAdmin(BranchScopedAdmin, admin.ModelAdmin):
+    branch_path = "customer__branch"
     change_list_template = "admin/migration/legacyaccount_change_list.html"
     list_display = ("username", "customer", "name", "email", "is_main_user", "state", "legacy_access", "user")
     list_filter = (
@@ -93,9 +104,9 @@ class LegacyAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Send invitasjon på nytt"), permissions=["change"])
     def resend_invitation(self, request, queryset):
-        sent = sum(
-            1 for a in queryset if services.legacy_account_resend_invitation(account=a, actor=request.user)
-        )
+        resent = [a for a in queryset if services.legacy_account_resend_invitation(account=a, actor=request.user)]
+        sent = len(resent)
+        audit(request, resent, "Invitasjon sendt på nytt")
         skipped = queryset.count() - sent
         self.message_user(request, _("%(n)s invitasjoner sendes på nytt.") % {"n": sent}, messages.SUCCESS)
         if skipped:
@@ -113,15 +124,19 @@ class LegacyAccountAdmin(admin.ModelAdmin):
     def reactivate(self, request, queryset):
         form = ReactivateForm(request.POST if "apply" in request.POST else None)
         if "apply" in request.POST and form.is_valid():
+            require_recent_authentication(request)  # re-opens the old shop: the password again
             done = 0
+            reactivated = []
             for account in queryset:
                 try:
                     services.legacy_account_reactivate(
                         account=account, actor=request.user, reason=form.cleaned_data["reason"]
                     )
                     done += 1
+                    reactivated.append(account)
                 except services.MoveError as exc:
                     self.message_user(request, exc.message, messages.WARNING)
+            audit(request, reactivated, f"Reaktivert: {form.cleaned_data['reason']}")
             self.message_user(
                 request,
                 _("%(n)s brukere har fått tilgang til dagens nettbutikk igjen.") % {"n": done},
@@ -145,10 +160,12 @@ class LegacyAccountAdmin(admin.ModelAdmin):
         ]
 
     def dashboard_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "title": _("Flytting: oversikt"),
             "opts": self.model._meta,
-            **dashboard_data(),
+            **dashboard_data(branch_id=staff_branch_id(request.user)),
         }
         return TemplateResponse(request, "admin/migration/dashboard.html", context)

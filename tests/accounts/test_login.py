@@ -120,11 +120,16 @@ def test_admin_login_goes_through_the_shop_login_page(client):
 
 
 def test_staff_logs_in_to_admin_through_allauth(client, staff_user):
+    from tests.fixtures.mfa import totp_code
+
     response = client.post(
         f"{reverse('account_login')}?next=/admin/",
         {"login": staff_user.email, "password": PASSWORD, "next": "/admin/"},
         follow=True,
     )
+    # Staff have a second factor: after the password, allauth asks for the code.
+    assert response.redirect_chain[-1][0] == reverse("mfa_authenticate")
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_code()}, follow=True)
     assert response.redirect_chain[-1][0] == "/admin/"
     assert response.status_code == 200
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from faq.models import SupportRequest
 from tests.fixtures.browser import assert_accessible, has_horizontal_scroll, screenshot
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import totp_code
 from tests.fixtures.services import message_text
 
 pytestmark = pytest.mark.browser
@@ -95,6 +96,9 @@ def test_contact_form_sends_both_emails_and_staff_see_the_request_in_admin(
     page.get_by_label("E-post").fill(staff_user.email)
     page.get_by_label("Passord").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Logg inn", re.I)).click()
+    # staff log in with a second factor: the code from their authenticator app
+    page.get_by_label("Kode").fill(totp_code())
+    page.get_by_role("button", name="Logg inn").click()
     row = page.locator("#result_list tbody tr").first
     expect(row).to_contain_text(request.reference)
     expect(row).to_contain_text("Kari Nordmann")

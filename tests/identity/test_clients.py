@@ -12,6 +12,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from identity import demo
 from tests.factories import UserFactory
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +100,10 @@ def test_new_secret_action_replaces_a_leaked_secret(client, staff_user):
     client.force_login(staff_user)
     response = client.post("/admin/allauth_idp_oidc/client/", {
         "action": "new_secret", "_selected_action": ["backoffice", "mobilapp"],
-    }, follow=True)
+    })
+    # a new secret asks for the password again first; allauth then replays the action
+    response = reauthenticate(client, response, PASSWORD)
+    response = client.get(response["Location"]) if response.status_code == 302 else response
     page = response.content.decode()
     new_secret = html.unescape(re.search(r"Backoffice \(backoffice\): <code>([^<]+)</code>", page).group(1))
     backoffice = Client.objects.get(id="backoffice")

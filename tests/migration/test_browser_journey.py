@@ -8,6 +8,7 @@ from django.core.management import call_command
 from accounts.models import Branch
 from tests.fixtures.browser import assert_accessible, has_horizontal_scroll, screenshot
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import give_totp, totp_code
 from tests.fixtures.services import message_text
 
 from .conftest import sha1_hash
@@ -34,6 +35,9 @@ def admin_login(page):
     page.fill("input[name=login]", "ansatt@grossist.example")
     page.fill("input[name=password]", PASSWORD)
     page.click("form.login-form button[type=submit]")
+    # staff log in with a second factor: the code from their authenticator app
+    page.fill("input[name=code]", totp_code())
+    page.get_by_role("button", name="Logg inn").click()
     page.wait_for_url("**/admin/")
 
 
@@ -44,7 +48,7 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
 
     settings.SHOP_URL = live_server.url
     settings.LEGACY_SHOP_URL = f"{live_server.url}/flytt/dagens-nettbutikk/"
-    UserFactory(email="ansatt@grossist.example", is_staff=True, is_superuser=True, password=PASSWORD)
+    give_totp(UserFactory(email="ansatt@grossist.example", is_staff=True, is_superuser=True, password=PASSWORD))
     Branch.objects.create(code="OSL", name="Oslo", email="oslo@grossist.example")
     customers = tmp_path / "customers.csv"
     customers.write_text(
@@ -123,6 +127,10 @@ def test_full_migration_journey(page, browser, live_server, celery_worker, smtp_
     page.click("button[name=index]")
     page.fill("#id_reason", "Trenger gamle fakturaer ut måneden")
     page.click("input[type=submit][value='Reaktiver i dagens nettbutikk']")
+    # re-opening the old shop asks for the staff member's password again
+    page.get_by_role("heading", name="Bekreft at det er deg").wait_for()
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Fortsett").click()
     page.get_by_text("1 brukere har fått tilgang til dagens nettbutikk igjen").wait_for()
 
     # The legacy login works again.

@@ -13,6 +13,8 @@ from migration.services import (
     legacy_account_submit_move,
 )
 from tests.factories import BranchFactory, CustomerFactory
+from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import reauthenticate
 
 from .conftest import LegacyAccountFactory, legacy_login
 
@@ -47,7 +49,13 @@ def test_admin_reactivate_action_asks_for_a_reason(client, moved, staff_user):
     assert "Dette feltet er påkrevd" in missing.content.decode() or "errorlist" in missing.content.decode()
     moved.refresh_from_db()
     assert moved.state == State.ACTIVATED
-    client.post("/admin/migration/legacyaccount/", {**data, "apply": "1", "reason": "Kunden ba om det"})
+    response = client.post(
+        "/admin/migration/legacyaccount/", {**data, "apply": "1", "reason": "Kunden ba om det"}
+    )
+    # re-opening the old shop asks for the password again first; allauth then replays the POST
+    moved.refresh_from_db()
+    assert moved.state == State.ACTIVATED
+    reauthenticate(client, response, PASSWORD)
     moved.refresh_from_db()
     assert moved.state == State.REACTIVATED
     history = client.get(f"/admin/migration/legacyaccount/{moved.pk}/change/").content.decode()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.models import OutboundEmail
 from core.retention import outbox_is_purged
 from core.tasks import outbox_purge, sessions_clear
+from tests.fixtures.mfa import give_totp
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
@@ -60,6 +61,7 @@ def test_staff_cannot_resend_a_purged_row_and_see_why_its_preview_is_empty(clien
     kept = _email("kept", "failed", 1)
     outbox_purge.delay().get()
     staff = django_user_model.objects.create_superuser(email="drift@grossist.example", password="Riktig-hemmelig-42")
+    give_totp(staff)  # every staff user has a second factor before any admin page
     client.force_login(staff)
     response = client.post("/admin/core/outboundemail/", {
         "action": "resend", "_selected_action": [purged.pk, kept.pk]}, follow=True)

@@ -21,6 +21,7 @@ from core.models import OutboundEmail
 from migration.services import customer_flag_for_move, legacy_account_submit_move
 from tests.factories import MembershipFactory
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import SecondFactorClient
 from tests.fixtures.services import message_text
 from tests.migration.conftest import LegacyAccountFactory, default_deadline
 
@@ -113,7 +114,7 @@ def test_the_emailed_token_is_nowhere_in_the_database_nor_in_the_admin_outbox(
     assert Client().get("/" + link.split("://", 1)[1].split("/", 1)[1]).status_code in (200, 302), "the link works"
     row = OutboundEmail.objects.filter(to=to).latest("pk")
     assert row.status == OutboundEmail.Status.SENT and row.context == {}
-    staff = Client()
+    staff = SecondFactorClient()  # a staff login that passed the code step (tests/fixtures/mfa.py)
     staff.force_login(staff_user)
     for page in (
         reverse("admin:core_outboundemail_changelist"),
@@ -130,7 +131,7 @@ def test_the_admin_preview_of_a_pending_email_shows_a_placeholder_not_a_link(cli
     row = OutboundEmail.objects.get(kind="accounts.password_reset_key")
     assert row.status == OutboundEmail.Status.PENDING
     assert "key" not in str(row.context) or "/key/" not in str(row.context)
-    staff = Client()
+    staff = SecondFactorClient()  # a staff login that passed the code step (tests/fixtures/mfa.py)
     staff.force_login(staff_user)
     page = staff.get(reverse("admin:core_outboundemail_change", args=[row.pk])).content.decode()
     assert str(PLACEHOLDER) in page

@@ -101,6 +101,7 @@ EXEMPT = {
     "faq:topic": "public help page",
     "faq:question": "public help answer",
     "accounts:invitation_accept": "the signed token is the credential (tests/security/test_tokens.py)",
+    "accounts:staff_set_password": "the signed token is the credential (tests/accounts/test_staff.py)",
     # The migration links carry signed tokens for one legacy account or user, not object ids; the
     # token is the credential (tests/security/test_tokens.py: tampered, expired and reused links change
     # nothing; the legacy session they open holds one legacy account, never an id from the request).
