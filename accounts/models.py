@@ -101,6 +101,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("ansatt"), default=False, help_text=_("Kan logge inn i administrasjonen.")
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
+    # «Vis priser inkl. mva»: the user's own choice, remembered across sessions and devices.
+    prices_incl_vat = models.BooleanField(_("vis priser inkl. mva"), default=False)
 
     objects = UserManager()
 
@@ -169,6 +171,17 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BUYER)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # «Ordregrense»: the most one order may cost (excl. VAT) before an Administrator must approve it.
+    order_limit = models.DecimalField(
+        _("ordregrense eks. mva"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Tom: ingen grense."),
+    )
+    # «Kan se priser»: off hides every price, discount and total from this member (ordering still works).
+    can_see_prices = models.BooleanField(_("kan se priser"), default=True)
     invited_by = models.ForeignKey(
         User,
         verbose_name=_("invitert av"),

@@ -7,6 +7,7 @@ cannot both pass.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -45,6 +46,11 @@ def _active_administrators(customer: Customer):
         .active()
         .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
     )
+
+
+def customer_active_administrators(customer: Customer):
+    """The customer's Administrators who can log in (the ones who can approve an order, say)."""
+    return _active_administrators(customer)
 
 
 def _lock_administrators(customer_id) -> list[int]:
@@ -128,7 +134,14 @@ def _send_membership_notice(*, membership: Membership, invited_by: User | None) 
 
 @transaction.atomic
 def membership_invite(
-    *, customer: Customer, email: str, name: str, role: str, invited_by: User | None
+    *,
+    customer: Customer,
+    email: str,
+    name: str,
+    role: str,
+    invited_by: User | None,
+    order_limit: Decimal | None = None,
+    can_see_prices: bool = True,
 ) -> Membership:
     """Add a user to `customer` with `role`.
 
@@ -155,7 +168,14 @@ def membership_invite(
         raise MembershipError(
             _("%(email)s er allerede bruker hos %(customer)s.") % {"email": email, "customer": customer.name}
         )
-    membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
+    membership = Membership.objects.create(
+        user=user,
+        customer=customer,
+        role=role,
+        invited_by=invited_by,
+        order_limit=order_limit,
+        can_see_prices=can_see_prices,
+    )
     if not user.is_active:
         return membership  # shut out by staff: no email lets them back in
     if user.has_usable_password():
@@ -194,6 +214,20 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
         _ensure_another_active_administrator(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_set_buying_rights(
+    *, membership: Membership, order_limit: Decimal | None, can_see_prices: bool
+) -> Membership:
+    """Set «Ordregrense» (None: no limit) and «Kan se priser». Orders already waiting keep waiting."""
+    if order_limit is not None and order_limit < 0:
+        raise MembershipError(_("Ordregrensen kan ikke være negativ."))
+    membership = _locked(membership)
+    membership.order_limit = order_limit
+    membership.can_see_prices = can_see_prices
+    membership.save(update_fields=["order_limit", "can_see_prices"])
     return membership
 
 
@@ -263,4 +297,11 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     user.name = name.strip()
     user.phone = phone.strip()
     user.save(update_fields=["name", "phone"])
+    return user
+
+
+def user_set_prices_incl_vat(*, user: User, incl_vat: bool) -> User:
+    """«Vis priser inkl. mva»: the user's own choice of how prices are shown."""
+    user.prices_incl_vat = incl_vat
+    user.save(update_fields=["prices_incl_vat"])
     return user

@@ -22,3 +22,11 @@ def money(value):
 def page_url(page_query, number):
     """The current list URL's query string with another page number."""
     return f"?{page_query}&side={number}" if page_query else f"?side={number}"
+
+
+@register.filter
+def shown(value, incl_vat):
+    """An amount excl. VAT as the user chose to see it: `{{ amount|shown:incl_vat }}`."""
+    from ..pricing import amount_shown
+
+    return money(amount_shown(value, incl_vat=bool(incl_vat)))

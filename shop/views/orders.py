@@ -126,7 +126,16 @@ def order_list(request):
         lambda: {"page": page, "orders": rows},
         parts=(page.number, page.paginator.count, [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows]),
     )
-    return render(request, "shop/orders.html", {"table": table, "orders": rows})
+    awaiting = []
+    if request.tenant.membership.is_administrator:  # «Venter på godkjenning»: what this admin can decide
+        awaiting = list(
+            Order.objects.for_customer(request.tenant.customer)
+            .pending()
+            .exclude(user=request.user)
+            .select_related("user")
+            .order_by("created_at", "pk")[:20]
+        )
+    return render(request, "shop/orders.html", {"table": table, "orders": rows, "awaiting": awaiting})
 
 
 @customer_required(roles=ORDER_ROLES)
