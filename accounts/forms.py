@@ -32,10 +32,19 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
 
 
+class AmountField(forms.DecimalField):
+    """Kroner as people type them: «5 000», «5000,50» or «5000.50» (spaces as thousand separators)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(" ", "").replace("\xa0", "").removesuffix("kr")
+        return super().to_python(value)
+
+
 class BuyingRightsForm(forms.Form):
     """«Ordregrense» and «Kan se priser» of one membership."""
 
-    order_limit = forms.DecimalField(
+    order_limit = AmountField(
         label=_("Ordregrense (kr eks. mva)"),
         required=False,
         min_value=Decimal("0"),
