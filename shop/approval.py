@@ -136,7 +136,9 @@ def order_approve(*, order: Order, decided_by) -> Order:
     from .orders import order_confirmation_enqueue
 
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("customer", "user").get(pk=order.pk)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("customer", "user").get(pk=order.pk)
+        )
         _check_decider(order=order, decided_by=decided_by)
         lines, totals, gone = order_reprice(order=order)
         if gone:
@@ -163,7 +165,9 @@ def order_reject(*, order: Order, decided_by, reason: str) -> Order:
     if len(reason) > MAX_REASON_LENGTH:
         raise ApprovalError(_("Begrunnelsen kan være høyst %(max)s tegn.") % {"max": MAX_REASON_LENGTH})
     with transaction.atomic():
-        order = Order.objects.select_for_update().select_related("customer", "user").get(pk=order.pk)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("customer", "user").get(pk=order.pk)
+        )
         _check_decider(order=order, decided_by=decided_by)
         order.status = Order.Status.REJECTED
         order.decided_by, order.decided_at = decided_by, timezone.now()
