@@ -253,3 +253,26 @@ def test_a_shared_list_made_by_one_colleague_is_ordered_by_another(browser, live
     cart = other.inner_text(".cart-table")
     assert "Rørboks 1-modul" in cart and "Flexrør 20 mm" in cart and "Utgått dimmer" not in cart
     shoot(other, "cart-from-list")
+
+
+def test_administrator_sets_the_order_limit_and_price_right_in_brukere(browser, live_server, admin_member, buyer_member):
+    page = log_in(browser, live_server, admin_member)
+    page.goto("/konto/brukere/")
+    page.click(f"a[href='/konto/brukere/{buyer_member.pk}/']")
+    page.get_by_role("heading", name="Innkjøp").wait_for()
+    page.fill("#id_order_limit", "fem tusen")
+    page.click("button:has-text('Lagre innkjøpsrettigheter')")
+    page.wait_for_selector("#id_order_limit_error")
+    assert "Skriv et beløp i kroner" in page.inner_text("#id_order_limit_error")
+    assert_accessible(page, label="membership detail with a bad limit")
+    page.fill("#id_order_limit", "5 000")
+    page.uncheck("#id_can_see_prices")
+    page.click("button:has-text('Lagre innkjøpsrettigheter')")
+    page.wait_for_selector(".message-success")
+    shoot(page, "membership-buying")
+    buyer_member.refresh_from_db()
+    assert buyer_member.order_limit == Decimal("5000") and not buyer_member.can_see_prices
+    page.goto("/konto/brukere/")
+    assert "5\xa0000,00 kr" in page.inner_text("main") and "Ser ikke priser" in page.inner_text("main")
+    assert_accessible(page, label="users with limits")
+    shoot(page, "users")
