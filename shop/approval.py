@@ -44,10 +44,10 @@ def approval_required(*, membership: Membership | None, total_excl_vat: Decimal)
     """Does an order of `total_excl_vat` by `membership` wait for an Administrator's approval?"""
     if membership is None or membership.order_limit is None or total_excl_vat <= membership.order_limit:
         return False
-    if membership.role == Role.ADMINISTRATOR:
-        # One's own order cannot be approved: only another active Administrator can decide.
-        return customer_active_administrators(membership.customer_id).exclude(pk=membership.pk).exists()
-    return True
+    # One's own order cannot be approved: only another active Administrator can decide. Where there
+    # is none (the orderer is the only one, or the others have not set a password yet), the order
+    # would wait for nobody, so it is placed at once.
+    return customer_active_administrators(membership.customer_id).exclude(user_id=membership.user_id).exists()
 
 
 def approvers(order: Order) -> list[Membership]:

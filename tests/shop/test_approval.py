@@ -205,3 +205,66 @@ def test_invitation_sets_limit_and_price_right(admin_member, client):
     )
     member = admin_member.customer.memberships.get(user__email="laerling@firma.example")
     assert member.order_limit == Decimal("2000") and member.can_see_prices is False
+
+
+def test_staff_see_order_lists_and_decisions_in_admin(client, staff_user, limited_buyer, admin_member, big_product):
+    from shop.lists import order_list_create
+
+    order = place_order(limited_buyer, [big_product], quantity=10)
+    order_reject(order=order, decided_by=admin_member.user, reason="For dyrt")
+    order_list = order_list_create(
+        customer=limited_buyer.customer, owner=limited_buyer.user, name="Prosjekt X", items=[(big_product, 2)]
+    )
+    client.force_login(staff_user)
+    assert "For dyrt" in client.get(reverse("admin:shop_order_change", args=[order.pk])).content.decode()
+    assert "Prosjekt X" in client.get(reverse("admin:shop_orderlist_changelist")).content.decode()
+    assert client.get(reverse("admin:shop_orderlist_change", args=[order_list.pk])).status_code == 200
+
+
+def test_a_buyer_whose_only_administrator_has_no_password_yet_is_not_left_waiting(
+    customer, limited_buyer, big_product
+):
+    pending_admin = MembershipFactory(customer=customer, role=Role.ADMINISTRATOR)
+    pending_admin.user.set_unusable_password()
+    pending_admin.user.save(update_fields=["password"])
+    assert place_order(limited_buyer, [big_product], quantity=10).status == Order.Status.RECEIVED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_deciding_at_once_make_one_decision_and_one_email(
+    limited_buyer, admin_member, big_product
+):
+    import threading
+
+    other = MembershipFactory(customer=limited_buyer.customer, role=Role.ADMINISTRATOR, user__password=PASSWORD)
+    order = place_order(limited_buyer, [big_product], quantity=10)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def decide(action):
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            action()
+            outcomes.append("ok")
+        except ApprovalError:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(lambda: order_approve(order=order, decided_by=admin_member.user),)),
+        threading.Thread(
+            target=decide, args=(lambda: order_reject(order=order, decided_by=other.user, reason="Nei"),)
+        ),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    order.refresh_from_db()
+    decided = {Order.Status.RECEIVED: "order_confirmation", Order.Status.REJECTED: "order_rejected"}
+    assert order.status in decided
+    assert [e.kind for e in OutboundEmail.objects.exclude(kind="order_approval_request")] == [decided[order.status]]
