@@ -1,6 +1,6 @@
 """allauth customisation: the adapter is the single extension point (no forked views)."""
 
-import uuid
+import hashlib
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -76,8 +76,9 @@ class AccountAdapter(DefaultAccountAdapter):
         name = template_prefix.rsplit("/", 1)[-1]
         name = TEMPLATE_ALIASES.get(name, name)
         email_enqueue(
-            # Every allauth email is its own event (each reset request, each notice).
-            key=f"accounts.{name}:{uuid.uuid4().hex}",
+            # Every allauth email is its own event (each reset request, each notice): the key is
+            # the kind, the recipient (a digest: keys stay short) and the moment allauth asked.
+            key=f"accounts.{name}:{hashlib.sha256(email.lower().encode()).hexdigest()[:16]}:{timezone.now().isoformat()}",
             kind=f"accounts.{name}",
             to=email,
             template=f"email/accounts/{name}",

@@ -1,4 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -153,11 +154,12 @@ class MembershipQuerySet(models.QuerySet):
     def for_customer(self, customer):
         return self.filter(customer=customer)
 
-    def for_user(self, user):
-        return self.filter(user=user)
-
     def administrators(self):
         return self.filter(role=Role.ADMINISTRATOR)
+
+    def can_log_in(self):
+        """Active members whose user has set a password: the ones who can act (approve an order, say)."""
+        return self.active().exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
 class Membership(models.Model):

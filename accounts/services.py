@@ -6,20 +6,19 @@ first locks the customer's administrator memberships (`_locked`), so two concurr
 cannot both pass.
 """
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
+from core.models import OutboundEmail
 
 from .models import Customer, Membership, Role, User, UserManager
-from .tokens import make_token
+from .tokens import TokenError, make_token, read_token
 
 INVITATION_PURPOSE = "invitation"
 
@@ -40,17 +39,7 @@ def invitation_url(*, user: User, customer: Customer) -> str:
 
 def _active_administrators(customer: Customer):
     """Administrator memberships that can actually log in: the ones that count for the rule."""
-    return (
-        Membership.objects.for_customer(customer)
-        .administrators()
-        .active()
-        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
-    )
-
-
-def customer_active_administrators(customer: Customer):
-    """The customer's Administrators who can log in (the ones who can approve an order, say)."""
-    return _active_administrators(customer)
+    return Membership.objects.for_customer(customer).administrators().can_log_in()
 
 
 def _lock_administrators(customer_id) -> list[int]:
@@ -117,7 +106,7 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
 
 def _send_membership_notice(*, membership: Membership, invited_by: User | None) -> None:
     email_enqueue(
-        key=f"accounts.membership_added:{membership.pk}:{uuid.uuid4().hex}",
+        key=f"accounts.membership_added:{membership.pk}",
         kind="accounts.membership_added",
         to=membership.user.email,
         template="email/accounts/membership_added",
@@ -194,10 +183,13 @@ def invitation_resend(*, membership: Membership, sent_by: User | None) -> bool:
     user = membership.user
     if not (membership.is_active and user.is_active) or user.has_usable_password():
         return False
+    # The n-th resend of this membership's invitation: counted under the lock `_locked` took, so two
+    # presses are two events with two keys, and a retried task of one press stays one email.
+    resends = OutboundEmail.objects.filter(idempotency_key__startswith=f"accounts.invitation:{membership.pk}:")
     _send_invitation(
         membership=membership,
         invited_by=membership.invited_by or sent_by,
-        key=f"accounts.invitation:{membership.pk}:{uuid.uuid4().hex}",
+        key=f"accounts.invitation:{membership.pk}:resend-{resends.count() + 1}",
     )
     return True
 
@@ -269,6 +261,42 @@ def user_set_initial_password(*, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     user_sync_email_address(user=user)
     return user
+
+
+def invitation_membership_get(*, token: str, customer_id, lock: bool = False) -> Membership:
+    """The membership a colleague's invitation link was made for, or raise TokenError.
+
+    The link is good while its user is active, has no password yet and is an active member of the
+    customer in the link. With `lock`, the user row is read with a row lock (inside a transaction).
+    """
+    queryset = User.objects.select_for_update() if lock else None
+    user = read_token(token, INVITATION_PURPOSE, max_age=invitation_max_age(), queryset=queryset)
+    if not user.is_active:
+        raise TokenError("invalid")
+    if user.has_usable_password():
+        raise TokenError("used")
+    membership = (
+        Membership.objects.filter(user=user, customer_id=customer_id, is_active=True)
+        .select_related("customer")
+        .first()
+    )
+    if membership is None:
+        raise TokenError("invalid")
+    membership.user = user
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, customer_id, password: str) -> Membership:
+    """A colleague sets their first password through the invitation link; returns the membership.
+
+    The link is read again with the user row locked, so two submits of one link cannot both set a
+    password (the second gets TokenError("used")); the password goes through
+    `user_set_initial_password`, which also marks the address verified for allauth.
+    """
+    membership = invitation_membership_get(token=token, customer_id=customer_id, lock=True)
+    user_set_initial_password(user=membership.user, password=password)
+    return membership
 
 
 def user_sync_email_address(*, user: User) -> None:

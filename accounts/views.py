@@ -1,10 +1,8 @@
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,9 +10,10 @@ from core import ratelimit
 
 from . import services
 from .forms import BuyingRightsForm, InviteForm, ProfileForm, RoleForm, SetPasswordForm
-from .models import Customer, Membership, Role, User
+from .models import Role
+from .selectors import email_address_pending, membership_get_for_customer, membership_list_for_customer
 from .tenancy import SESSION_KEY, customer_required, redirect_back
-from .tokens import TokenError, read_token
+from .tokens import TokenError
 
 administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 
@@ -43,9 +42,7 @@ def profile(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, _("Endringene er lagret."))
         return redirect("accounts:profile")
-    pending_email = (
-        EmailAddress.objects.filter(user=user, verified=False).exclude(email__iexact=user.email).first()
-    )
+    pending_email = email_address_pending(user=user)
     return render(
         request,
         "accounts/profile.html",
@@ -56,19 +53,10 @@ def profile(request):
 # --- «Brukere» -------------------------------------------------------------------------------------
 
 
-def membership_get_for_customer(customer: Customer, pk: int) -> Membership:
-    """The one door to a member by id: another customer's id is a 404."""
-    return get_object_or_404(
-        Membership.objects.for_customer(customer).select_related("user", "customer", "invited_by"), pk=pk
-    )
-
-
 @administrators_only
 def users(request):
     customer = request.tenant.customer
-    memberships = (
-        Membership.objects.for_customer(customer).select_related("user").order_by("user__name", "user__email")
-    )
+    memberships = membership_list_for_customer(customer=customer)
     return render(request, "accounts/users.html", {"customer": customer, "memberships": memberships})
 
 
@@ -99,7 +87,7 @@ def user_add(request):
 
 @administrators_only
 def membership_detail(request, pk, buying_form=None):
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     return render(
         request,
         "accounts/membership_detail.html",
@@ -120,7 +108,7 @@ def membership_detail(request, pk, buying_form=None):
 @require_POST
 def membership_buying(request, pk):
     """«Ordregrense» and «Kan se priser» of one member; a bad amount is shown next to the field."""
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     form = BuyingRightsForm(request.POST)
     if not form.is_valid():
         return membership_detail(request, pk, buying_form=form)
@@ -145,7 +133,7 @@ def _after_change(request, membership):
 @administrators_only
 @require_POST
 def membership_role(request, pk):
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Velg en gyldig rolle."))
@@ -166,7 +154,7 @@ def membership_role(request, pk):
 @administrators_only
 @require_POST
 def membership_deactivate(request, pk):
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     try:
         membership = services.membership_deactivate(membership=membership)
     except services.MembershipError as exc:
@@ -183,7 +171,7 @@ def membership_deactivate(request, pk):
 @administrators_only
 @require_POST
 def membership_reactivate(request, pk):
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     membership = services.membership_reactivate(membership=membership)
     if not membership.user.is_active:
         messages.warning(
@@ -203,7 +191,7 @@ def membership_reactivate(request, pk):
 @administrators_only
 @require_POST
 def invitation_resend(request, pk):
-    membership = membership_get_for_customer(request.tenant.customer, pk)
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     if limited := ratelimit.consume_or_429(
         request, "invitation_resend", settings.ACCOUNTS_RATE_LIMITS, key=str(membership.pk)
     ):
@@ -254,51 +242,35 @@ def _invitation_problem(request, reason):
     )
 
 
-def _invited_user(token, customer_id, *, lock=False):
-    """The pending user the link was made for, or raise TokenError."""
-    queryset = User.objects.select_for_update() if lock else None
-    user = read_token(
-        token, services.INVITATION_PURPOSE, max_age=services.invitation_max_age(), queryset=queryset
-    )
-    if not user.is_active:
-        raise TokenError("invalid")
-    if user.has_usable_password():
-        raise TokenError("used")
-    if not Membership.objects.filter(user=user, customer_id=customer_id, is_active=True).exists():
-        raise TokenError("invalid")
-    return user
-
-
 def invitation_accept(request, customer_id, token):
     """The colleague's set-password page; on success they are logged in at the inviting customer."""
     try:
-        user = _invited_user(token, customer_id)
+        membership = services.invitation_membership_get(token=token, customer_id=customer_id)
     except TokenError as exc:
         return _invitation_problem(request, exc.reason)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(membership.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            try:  # read again with the row locked: two submits of one link cannot both succeed
-                user = _invited_user(token, customer_id, lock=True)
-            except TokenError as exc:
-                return _invitation_problem(request, exc.reason)
-            services.user_set_initial_password(user=user, password=form.cleaned_data["password1"])
+        try:
+            membership = services.invitation_accept(
+                token=token, customer_id=customer_id, password=form.cleaned_data["password1"]
+            )
+        except TokenError as exc:
+            return _invitation_problem(request, exc.reason)
+        user = membership.user
         if request.user.is_authenticated and request.user.pk != user.pk:
-            from django.contrib.auth import logout
-
             logout(request)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SESSION_KEY] = int(customer_id)
-        customer = Customer.objects.get(pk=customer_id)
+        request.session[SESSION_KEY] = membership.customer_id
         messages.success(
             request,
             _("Velkommen! Passordet er lagret, og du er logget inn hos %(customer)s.")
-            % {"customer": customer.name},
+            % {"customer": membership.customer.name},
         )
         return redirect("/")
-    customer = Customer.objects.filter(pk=customer_id).first()
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invited_user": user, "customer": customer}
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invited_user": membership.user, "customer": membership.customer},
     )
 
 

@@ -35,7 +35,7 @@ def catalogue_rows(count: int, seed: int):
     import django  # noqa: PLC0415
 
     django.setup()
-    from shop.bench_seed import EXTRA_CATALOGUE, EXTRAS, SERIES_LETTERS  # noqa: PLC0415
+    from bench.seed import EXTRA_CATALOGUE, EXTRAS, SERIES_LETTERS  # noqa: PLC0415
     from shop.demo import CATALOGUE, ean13  # noqa: PLC0415
 
     rng = random.Random(seed)

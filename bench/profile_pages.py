@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from queries import default_paths  # noqa: E402
 
 from accounts.models import User  # noqa: E402
-from shop.bench_seed import BENCH_LOGIN  # noqa: E402
+from bench.seed import BENCH_LOGIN  # noqa: E402
 
 RUNS = 20
 

@@ -27,7 +27,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from shop.bench_seed import BENCH_LOGIN  # noqa: E402
+from bench.seed import BENCH_LOGIN  # noqa: E402
 from shop.models import Category, OrderLine  # noqa: E402
 
 

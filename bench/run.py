@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/run.py [--duration 10] [--only home,cart]
 
-Needs the bench data set (`manage.py seed_bench`) in DATABASE_URL. The app runs with the
+Needs the bench data set (`manage.py seed_bench --settings=bench.settings`) in DATABASE_URL. The app runs with the
 production settings (DEBUG off, persistent connections, Redis cache, cached sessions; plain HTTP on
 127.0.0.1) and the bench-only URL conf (bench/urls.py) that adds the ceiling view. For every page:
 wrk -t2 -c16 for --duration seconds after a short warm-up; SQL queries per page are counted once
@@ -38,6 +38,7 @@ def bench_env(port: int) -> dict[str, str]:
         sys.exit("Set REDIS_URL=redis://… (cache and cached sessions).")
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
+        BENCH_SETTINGS_BASE="config.settings.production",
         BENCH_CEILING="1",
         DEBUG="0",
         SECRET_KEY=env.get("SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
@@ -97,7 +98,7 @@ def login(base: str, email: str, password: str) -> str:
     opener.open(request).read()
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:
-        sys.exit(f"Login as {email} failed: run `manage.py seed_bench` first?")
+        sys.exit(f"Login as {email} failed: run `manage.py seed_bench --settings=bench.settings` first?")
     return "; ".join(f"{k}={v}" for k, v in cookies.items())
 
 
@@ -131,7 +132,7 @@ def pages(env: dict) -> tuple[list[tuple[str, str, int]], str, str]:
     """(label, path, expected status) for each page, from the bench data, plus the bench login."""
     code = (
         "import django, json; django.setup()\n"
-        "from shop.bench_seed import BENCH_LOGIN, BENCH_PASSWORD\n"
+        "from bench.seed import BENCH_LOGIN, BENCH_PASSWORD\n"
         "from shop.models import Category, Product, OrderLine\n"
         "top = Category.objects.filter(parent=None, slug='kabel').first() or Category.objects.filter(parent=None).first()\n"
         "p = OrderLine.objects.filter(order__customer__number='B000001', product__is_active=True)"

@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://… REDIS_URL=redis://…/4 python bench/wave.py [--customers 10000]
         [--concurrency 2] [--rate-limit 0] [--timeout 900]
 
-Needs the bench data set with legacy accounts (`manage.py seed_bench --legacy-accounts 60000`).
+Needs the bench data set with legacy accounts (`manage.py seed_bench --settings=bench.settings --legacy-accounts 60000`).
 Re-runnable: the first N bench customers (by number) are put back as imported first (moves, wave
 events and invitation rows removed). Then, with a local aiosmtpd sink and one Celery worker with
 `--concurrency` processes on a queue of its own (broker: REDIS_URL; give it a Redis DB of its own):
@@ -166,10 +166,10 @@ def main() -> None:
     from django.test import RequestFactory
 
     from accounts.models import Customer, User
+    from bench.seed import BENCH_DOMAIN, CUSTOMER_PREFIX
     from core.models import OutboundEmail
     from migration.models import CustomerMove, EventKind, LegacyAccount, MigrationEvent, State
     from migration.services import deadline_bounds
-    from shop.bench_seed import BENCH_DOMAIN, CUSTOMER_PREFIX
 
     customer_ids = list(
         Customer.objects.filter(number__startswith=CUSTOMER_PREFIX, legacy_accounts__isnull=False)
@@ -177,7 +177,7 @@ def main() -> None:
     )
     if len(customer_ids) < args.customers:
         sys.exit(f"Only {len(customer_ids)} bench customers with legacy accounts: "
-                 "run manage.py seed_bench --legacy-accounts 60000 first.")
+                 "run manage.py seed_bench --settings=bench.settings --legacy-accounts 60000 first.")
     started = time.perf_counter()
     wave_reset(customer_ids)
     print(f"reset {len(customer_ids):,} customers in {time.perf_counter() - started:.1f} s", flush=True)

@@ -154,9 +154,6 @@ class SupportRequestQuerySet(models.QuerySet):
         """
         return self.filter(customer=customer, topic=SupportRequest.Topic.MOVE).order_by("-created_at")
 
-    def open(self):
-        return self.exclude(status=SupportRequest.Status.SOLVED)
-
 
 class SupportRequest(models.Model):
     """A message sent through «Kontakt oss»: routed to a branch, tracked by staff in admin."""

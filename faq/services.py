@@ -70,8 +70,8 @@ def _enqueue_emails(request: SupportRequest) -> None:
             "admin_url": f"{settings.SHOP_URL}/admin/faq/supportrequest/{request.pk}/change/",
         }
     email_enqueue(
-        key=f"support-request:{request.pk}:branch",
-        kind="support_request",
+        key=f"faq.support_request:{request.pk}",
+        kind="faq.support_request",
         to=(branch.email if branch and branch.email else settings.SUPPORT_EMAIL),
         template="email/faq/support_request",
         context=staff_context,
@@ -81,8 +81,8 @@ def _enqueue_emails(request: SupportRequest) -> None:
     # The receipt repeats nothing the sender typed (no name, no message): the form cannot be used
     # to send text of someone's choosing to an address of their choosing.
     email_enqueue(
-        key=f"support-request:{request.pk}:receipt",
-        kind="support_receipt",
+        key=f"faq.support_receipt:{request.pk}",
+        kind="faq.support_receipt",
         to=request.email,
         template="email/faq/support_receipt",
         context={

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .catalogue import number_compact
 from .models import Cart, CartLine, Product
 from .pricing import Price, Pricing, Totals
+from .selectors import cart_get_open
 
 MAX_QUANTITY = 99999
 MAX_QUICK_ORDER_LINES = 500
@@ -24,13 +24,9 @@ class CartError(Exception):
     pass
 
 
-def cart_get(*, customer, user) -> Cart | None:
-    return Cart.objects.filter(customer=customer, user=user, status=Cart.Status.OPEN).first()
-
-
 def cart_get_or_create(*, customer, user) -> Cart:
     """The user's open cart for the customer, created on first use (race-safe)."""
-    cart = cart_get(customer=customer, user=user)
+    cart = cart_get_open(customer=customer, user=user)
     if cart is not None:
         return cart
     try:
@@ -38,16 +34,6 @@ def cart_get_or_create(*, customer, user) -> Cart:
             return Cart.objects.create(customer=customer, user=user)
     except IntegrityError:  # a parallel request created it first
         return Cart.objects.get(customer=customer, user=user, status=Cart.Status.OPEN)
-
-
-def cart_line_get_for_cart(cart: Cart | None, pk) -> CartLine:
-    """A line of this (open) cart, or 404: another user's or customer's line is never reachable."""
-    if cart is None:
-        raise Http404
-    try:
-        return CartLine.objects.select_related("product").get(cart=cart, pk=pk)
-    except (CartLine.DoesNotExist, ValueError):
-        raise Http404
 
 
 def cart_add(*, cart: Cart, product: Product, quantity: int) -> CartLine:

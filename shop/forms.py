@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Branch
 
 from .cart import MAX_QUANTITY
-from .models import Address, Order
+from .models import Order
+from .selectors import address_list_for_customer
 
 SORT_CHOICES = [
     ("relevance", _("Relevans")),
@@ -129,7 +130,7 @@ class CheckoutForm(forms.Form):
     def __init__(self, *args, customer, **kwargs):
         super().__init__(*args, **kwargs)
         self.customer = customer
-        self.addresses = list(Address.objects.for_customer(customer))
+        self.addresses = list(address_list_for_customer(customer=customer))
         self.fields["address"].choices = [(str(a.pk), str(a)) for a in self.addresses] + [
             (self.NEW_ADDRESS, _("Ny adresse"))
         ]

@@ -1,7 +1,7 @@
 """«Bestillingslister»: saved lists of products and quantities, private or shared in the customer.
 
-Reads go through `order_list_get_for_user` (the customer's lists the user may see: their own and
-the shared ones; anything else is a 404). Changes go through `order_list_check_can_change`: a
+Reads are in shop.selectors (`order_list_get_for_user`: the customer's lists the user may see, their
+own and the shared ones; anything else is a 404). Changes go through `order_list_check_can_change`: a
 private list is its owner's; a shared list is changed by its owner or an Administrator.
 """
 
@@ -10,8 +10,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, Max
-from django.http import Http404
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,24 +24,6 @@ MAX_LINES = 500
 
 class OrderListError(Exception):
     """The change is not allowed or the input is bad; the message is for the user."""
-
-
-def order_lists_for_user(*, customer, user):
-    """The lists the user sees at the customer, with their line counts (one query)."""
-    return (
-        OrderList.objects.visible_to(customer=customer, user=user)
-        .select_related("owner")
-        .annotate(line_count=Count("lines"))
-        .order_by("name", "pk")
-    )
-
-
-def order_list_get_for_user(*, customer, user, pk) -> OrderList:
-    """One list the user may see, or 404 (another customer's or a colleague's private list)."""
-    try:
-        return OrderList.objects.visible_to(customer=customer, user=user).select_related("owner").get(pk=pk)
-    except (OrderList.DoesNotExist, ValueError, TypeError):
-        raise Http404
 
 
 def order_list_can_change(*, order_list: OrderList, membership) -> bool:

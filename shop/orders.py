@@ -1,39 +1,24 @@
-"""Placing orders and reading order history."""
+"""Placing orders (with a new delivery address in the same transaction), hiding addresses, the
+confirmation email. Reads live in `shop.selectors`."""
 
 import uuid
 from datetime import date
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
-from .approval import approval_request_enqueue, approval_required, membership_of
+from .limits import approval_request_enqueue, approval_required, membership_of
 from .models import Address, Cart, CartLine, Order, OrderLine
 from .pricing import Pricing, Totals
 
 
 class OrderError(Exception):
     """The order cannot be placed; the message is for the user."""
-
-
-def order_get_for_customer(customer, pk) -> Order:
-    """One of the customer's orders, or 404 (another customer's order id is never reachable)."""
-    try:
-        return Order.objects.for_customer(customer).select_related("pickup_branch", "user").get(pk=pk)
-    except (Order.DoesNotExist, ValueError, TypeError):
-        raise Http404
-
-
-def address_get_for_customer(customer, pk) -> Address:
-    try:
-        return Address.objects.for_customer(customer).get(pk=pk)
-    except (Address.DoesNotExist, ValueError, TypeError):
-        raise Http404
 
 
 def address_create(*, customer, name: str, street: str, postal_code: str, city: str) -> Address:
@@ -61,6 +46,7 @@ def order_place(
     token: uuid.UUID,
     delivery_method: str,
     address: Address | None = None,
+    new_address: dict | None = None,
     pickup_branch=None,
     reference: str = "",
     requested_date: date | None = None,
@@ -69,14 +55,19 @@ def order_place(
     """Turn the open cart into an order: price snapshot, cart closed, confirmation email queued.
 
     An order over the orderer's «Ordregrense» is saved as «Venter på godkjenning» instead, and the
-    customer's Administrators are emailed (shop.approval decides).
+    customer's Administrators are emailed (shop.limits decides).
 
     Idempotent: the checkout form's `token` is stored unique on the order and the cart row is
     locked, so a double click, a second tab or the back button returns the one order already
     placed (`created` False) instead of creating another.
+
+    Delivery goes to one of the customer's `address`es or to a `new_address` (name, street,
+    postal_code, city), which is saved for next time in the order's transaction: a refused order
+    leaves no address behind.
     """
     if delivery_method == Order.Delivery.DELIVERY and (
-        address is None or address.customer_id != cart.customer_id
+        (address is None and not new_address)
+        or (address is not None and address.customer_id != cart.customer_id)
     ):
         raise OrderError(_("Velg en leveringsadresse."))
     if delivery_method == Order.Delivery.PICKUP and pickup_branch is None:
@@ -108,6 +99,8 @@ def order_place(
                 raise OrderError(_("Handlekurven er tom."))
 
             customer = locked.customer
+            if delivery_method == Order.Delivery.DELIVERY and address is None:
+                address = address_create(customer=customer, **new_address)
             prices = Pricing(customer).prices([line.product for line in lines])
             order_lines, total = [], 0
             for line in lines:
@@ -215,8 +208,8 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine], membersh
             "total_incl_vat": _money(order.total_incl_vat),
         }
     email_enqueue(
-        key=f"order-confirmation:{order.pk}",
-        kind="order_confirmation",
+        key=f"shop.order_confirmation:{order.pk}",
+        kind="shop.order_confirmation",
         to=order.user.email,
         template="email/shop/order_confirmation",
         context=context,

@@ -10,26 +10,20 @@ from accounts.models import Role
 from accounts.services import user_set_prices_incl_vat
 from accounts.tenancy import customer_required, redirect_back
 
-from ..approval import (
-    ApprovalError,
-    approvers,
-    order_approve,
-    order_get_for_decision,
-    order_reject,
-    order_reprice,
-)
+from ..approval import ApprovalError, order_approve, order_reject, order_reprice
 from ..forms import RejectForm
-from ..orders import order_get_for_customer
+from ..limits import approvers
+from ..selectors import order_get_for_customer, order_get_pending_for_customer
 
 
 @customer_required(roles=[Role.ADMINISTRATOR])
 def order_approval(request, pk):
     """The waiting order at today's prices, with «Godkjenn» and «Avvis» (reason required)."""
     try:
-        order = order_get_for_decision(customer=request.tenant.customer, pk=pk)
+        order = order_get_pending_for_customer(customer=request.tenant.customer, pk=pk)
     except Http404:
         # Decided already (by a colleague, or in another tab): show the order as it is now.
-        order = order_get_for_customer(request.tenant.customer, pk)
+        order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
         messages.info(
             request, _("Ordre %(number)s venter ikke lenger på godkjenning.") % {"number": order.number}
         )

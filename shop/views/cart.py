@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,24 +16,26 @@ from ..cart import (
     cart_add,
     cart_add_many,
     cart_clear,
-    cart_get,
     cart_get_or_create,
-    cart_line_get_for_cart,
     cart_line_remove,
     cart_line_set_quantity,
     cart_summary,
     quick_order_parse,
 )
 from ..forms import LineQuantityForm, QuantityForm, QuickOrderForm
-from ..models import Product
 from ..pricing import pricing_for_request
+from ..selectors import cart_get_open, cart_line_get_for_customer, product_get_active
 
 ORDER_ROLES = [Role.ADMINISTRATOR, Role.BUYER]
 
 
 def _cart_for(request, *, create=False):
     kwargs = {"customer": request.tenant.customer, "user": request.user}
-    return cart_get_or_create(**kwargs) if create else cart_get(**kwargs)
+    return cart_get_or_create(**kwargs) if create else cart_get_open(**kwargs)
+
+
+def _cart_line(request, pk):
+    return cart_line_get_for_customer(customer=request.tenant.customer, user=request.user, pk=pk)
 
 
 @customer_required
@@ -59,7 +61,7 @@ def cart_detail(request):
 @require_POST
 def cart_add_view(request):
     product_id = request.POST.get("product", "")
-    product = get_object_or_404(Product.objects.active(), pk=product_id if product_id.isdigit() else 0)
+    product = product_get_active(pk=product_id if product_id.isdigit() else 0)
     form = QuantityForm(request.POST)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     if not form.is_valid():
@@ -86,7 +88,7 @@ def cart_add_view(request):
 @customer_required(roles=ORDER_ROLES)
 @require_POST
 def cart_line_update(request, pk):
-    line = cart_line_get_for_cart(_cart_for(request), pk)
+    line = _cart_line(request, pk)
     form = LineQuantityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Skriv et antall mellom 0 og 99 999."))
@@ -100,7 +102,7 @@ def cart_line_update(request, pk):
 @customer_required(roles=ORDER_ROLES)
 @require_POST
 def cart_line_delete(request, pk):
-    line = cart_line_get_for_cart(_cart_for(request), pk)
+    line = _cart_line(request, pk)
     cart_line_remove(line=line)
     messages.success(request, _("Fjernet %(name)s fra handlekurven.") % {"name": line.product.name})
     return redirect("shop:cart")

@@ -5,17 +5,26 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..caching import cached, cached_fragment, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
-from ..models import Category, Order, OrderLine, Product, Stock
+from ..models import Category
 from ..pricing import pricing_for_request
+from ..selectors import (
+    order_recent_for_customer,
+    product_get_active,
+    product_get_by_number,
+    product_ids_most_ordered,
+    product_list,
+    product_list_by_ids,
+    product_list_well_stocked,
+    product_stock_by_branch,
+)
 
 
 def _branch(request):
@@ -71,11 +80,11 @@ def _listing_context(request, *, query, category, all_categories) -> dict:
         form.is_valid()  # cleaned_data keeps the valid fields: one bad parameter drops only itself
         data = form.cleaned_data
 
-    products = Product.objects.active().select_related("category").with_stock(branch)
-    if query:
-        products = products.search(query)
-    if category is not None:
-        products = products.in_categories(category_descendant_ids(category, all_categories))
+    products = product_list(
+        branch=branch,
+        query=query,
+        category_ids=category_descendant_ids(category, all_categories) if category is not None else None,
+    )
 
     # Category facet on search pages: top-level categories and their children the user can narrow to.
     chosen_category = None
@@ -114,8 +123,7 @@ def _listing_context(request, *, query, category, all_categories) -> dict:
     # The page's ids are the same for every customer with the same filters: cached per catalogue version.
     ids = cached("page", query_key(page.object_list), lambda: list(page.object_list))
     page.object_list = ids
-    rows = Product.objects.filter(pk__in=ids).select_related("category").with_stock(branch).in_bulk()
-    items = _attach_prices(pricing, [rows[pk] for pk in ids if pk in rows])
+    items = _attach_prices(pricing, product_list_by_ids(ids=ids, branch=branch))
     params = request.GET.copy()
     params.pop("side", None)
     return {
@@ -143,7 +151,7 @@ def home(request):
     customer = pricing.customer
     recent_orders = []
     if customer is not None:
-        recent_orders = list(Order.objects.for_customer(customer).order_by("-created_at", "-pk")[:3])
+        recent_orders = order_recent_for_customer(customer=customer)
     # Categories, latest orders and popular products are one cached fragment. The orders as shown
     # are part of its key: a new order or a changed status shows at once.
     latest_order = recent_orders[0].pk if recent_orders else None
@@ -167,28 +175,28 @@ def _showcase_context(request, pricing, latest_order) -> dict:
     for node in top:
         node.child_list = children.get(node.pk, [])[:6]
     customer = pricing.customer
-    lines = OrderLine.objects.filter(product__is_active=True)
     popular_ids = []
     if latest_order is not None:
         # What this customer buys again and again beats what everybody buys.
         popular_ids = cached(
             "popular-customer",
             (customer.pk, latest_order),
-            lambda: _most_ordered(lines.filter(order__customer=customer)),
+            lambda: product_ids_most_ordered(customer=customer),
         )
         popular_title = _("Ofte kjøpt av dere")
     if not popular_ids:
         since = timezone.now() - timedelta(days=90)
-        popular_ids = cached("popular", (), lambda: _most_ordered(lines.filter(order__created_at__gte=since)))
+        popular_ids = cached("popular", (), lambda: product_ids_most_ordered(since=since))
         popular_title = _("Populære varer")
     branch = _branch(request)
-    qs = Product.objects.active().select_related("category").with_stock(branch)
     if popular_ids:
         ranked = {pk: i for i, pk in enumerate(popular_ids)}
-        popular = sorted(qs.filter(pk__in=popular_ids), key=lambda p: ranked[p.pk])
+        popular = sorted(
+            product_list(branch=branch).filter(pk__in=popular_ids), key=lambda p: ranked[p.pk]
+        )
     else:
         # No orders yet: show well-stocked products so the page is never empty.
-        popular = list(qs.annotate(stock_sum=Sum("stock__quantity")).order_by("-stock_sum", "name")[:8])
+        popular = product_list_well_stocked(branch=branch)
     return {
         "categories": top,
         "popular": _attach_prices(pricing, popular),
@@ -197,16 +205,6 @@ def _showcase_context(request, pricing, latest_order) -> dict:
         "branch": branch,
         "quantity_form": QuantityForm(),
     }
-
-
-def _most_ordered(lines) -> list[int]:
-    """Ids of the 8 products in the most orders among `lines`."""
-    return list(
-        lines.values("product_id")
-        .annotate(n=Count("order_id", distinct=True))
-        .order_by("-n", "product_id")
-        .values_list("product_id", flat=True)[:8]
-    )
 
 
 def catalogue(request):
@@ -233,9 +231,9 @@ def search(request):
     query = query_clean(request.GET.get("q"))
     number = number_compact(query)
     if number and " " not in number:
-        hits = list(Product.objects.active().by_number(number)[:2])
-        if len(hits) == 1:
-            return redirect("shop:product", sku=hits[0].sku)
+        hit = product_get_by_number(number=number)
+        if hit is not None:
+            return redirect("shop:product", sku=hit.sku)
     if not query:
         return render(
             request,
@@ -254,17 +252,13 @@ def product_detail(request, sku):
 
 
 def _product(request, sku):
-    return get_object_or_404(Product.objects.active().select_related("category").with_stock(_branch(request)), sku=sku)
+    return product_get_active(sku=sku, branch=_branch(request))
 
 
 def _product_context(request, sku) -> dict:
     pricing = pricing_for_request(request)
     product = _product(request, sku)
-    stock = list(
-        Stock.objects.filter(product=product, quantity__gt=0)
-        .select_related("branch")
-        .order_by("branch__name")
-    )
+    stock = product_stock_by_branch(product=product)
     return {
         "product": product,
         "price": pricing.price(product),

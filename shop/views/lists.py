@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -22,15 +22,13 @@ from ..lists import (
     order_list_create_from_cart,
     order_list_delete,
     order_list_export,
-    order_list_get_for_user,
     order_list_import,
     order_list_set_quantities,
     order_list_to_cart,
     order_list_update,
-    order_lists_for_user,
 )
-from ..models import Product
 from ..pricing import pricing_for_request
+from ..selectors import order_list_get_for_user, order_list_lines, order_lists_for_user, product_get_active
 from .cart import ORDER_ROLES, _cart_for
 
 
@@ -82,7 +80,7 @@ def order_list_detail(request, pk):
     order_list = _get(request, pk)
     membership = request.tenant.membership
     can_change = order_list_can_change(order_list=order_list, membership=membership)
-    lines = list(order_list.lines.select_related("product").order_by("position", "pk"))
+    lines = order_list_lines(order_list=order_list)
     pricing = pricing_for_request(request)
     prices = pricing.prices([line.product for line in lines if line.product is not None])
     for line in lines:
@@ -220,7 +218,7 @@ def order_list_add_view(request):
     adds the product.
     """
     product_id = request.POST.get("product", "")
-    product = get_object_or_404(Product.objects.active(), pk=product_id if product_id.isdigit() else 0)
+    product = product_get_active(pk=product_id if product_id.isdigit() else 0)
     membership = request.tenant.membership
     choices = [
         order_list

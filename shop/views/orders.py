@@ -13,16 +13,17 @@ from accounts.tenancy import customer_required
 from ..caching import cached_fragment
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
 from ..forms import CheckoutForm
-from ..models import Address, Order
-from ..orders import (
-    OrderError,
-    address_create,
-    address_deactivate,
-    address_get_for_customer,
-    order_get_for_customer,
-    order_place,
-)
+from ..models import Order
+from ..orders import OrderError, address_deactivate, order_place
 from ..pricing import pricing_for_request
+from ..selectors import (
+    address_get_for_customer,
+    address_list_for_customer,
+    order_get_by_token_for_customer,
+    order_get_for_customer,
+    order_list_for_customer,
+    order_list_pending_for_approver,
+)
 from .cart import ORDER_ROLES, _cart_for
 
 
@@ -32,11 +33,7 @@ def checkout(request):
     customer = request.tenant.customer
     if request.method == "POST":
         # A resubmitted form (double click, back button) leads to the order it already placed.
-        token = request.POST.get("token", "")
-        try:
-            placed = Order.objects.for_customer(customer).filter(idempotency_token=uuid.UUID(token)).first()
-        except ValueError:
-            placed = None
+        placed = order_get_by_token_for_customer(customer=customer, token=request.POST.get("token", ""))
         if placed is not None:
             return redirect("shop:order_confirmation", pk=placed.pk)
 
@@ -62,15 +59,16 @@ def checkout(request):
         )
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        address = None
-        if data["delivery_method"] == Order.Delivery.DELIVERY:
-            address = data.get("address_obj") or address_create(
-                customer=customer,
-                name=data["new_name"],
-                street=data["new_street"],
-                postal_code=data["new_postal_code"],
-                city=data["new_city"],
-            )
+        delivery = data["delivery_method"] == Order.Delivery.DELIVERY
+        address = data.get("address_obj") if delivery else None
+        new_address = None
+        if delivery and address is None:
+            new_address = {
+                "name": data["new_name"],
+                "street": data["new_street"],
+                "postal_code": data["new_postal_code"],
+                "city": data["new_city"],
+            }
         try:
             order, _created = order_place(
                 cart=cart,
@@ -78,6 +76,7 @@ def checkout(request):
                 token=data["token"],
                 delivery_method=data["delivery_method"],
                 address=address,
+                new_address=new_address,
                 pickup_branch=data.get("pickup_branch"),
                 reference=data["reference"],
                 requested_date=data["requested_date"],
@@ -97,24 +96,20 @@ def _order_context(request, order):
 
 @customer_required
 def order_confirmation(request, pk):
-    order = order_get_for_customer(request.tenant.customer, pk)
+    order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
     return render(request, "shop/order_detail.html", {**_order_context(request, order), "confirmation": True})
 
 
 @customer_required
 def order_detail(request, pk):
-    order = order_get_for_customer(request.tenant.customer, pk)
+    order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
     return render(request, "shop/order_detail.html", _order_context(request, order))
 
 
 @customer_required
 def order_list(request):
     """«Mine ordre»: the current customer's orders, newest first."""
-    orders = (
-        Order.objects.for_customer(request.tenant.customer)
-        .select_related("user", "pickup_branch")
-        .order_by("-created_at", "-pk")
-    )
+    orders = order_list_for_customer(customer=request.tenant.customer)
     page = Paginator(orders, 25).get_page(request.GET.get("side"))
     rows = list(page.object_list)
     # The table as rendered is cached, keyed by what it shows that can change (status, reference,
@@ -128,13 +123,7 @@ def order_list(request):
     )
     awaiting = []
     if request.tenant.membership.is_administrator:  # «Venter på godkjenning»: what this admin can decide
-        awaiting = list(
-            Order.objects.for_customer(request.tenant.customer)
-            .pending()
-            .exclude(user=request.user)
-            .select_related("user")
-            .order_by("created_at", "pk")[:20]
-        )
+        awaiting = order_list_pending_for_approver(customer=request.tenant.customer, user=request.user)
     return render(request, "shop/orders.html", {"table": table, "orders": rows, "awaiting": awaiting})
 
 
@@ -142,7 +131,7 @@ def order_list(request):
 @require_POST
 def order_reorder(request, pk):
     """«Bestill på nytt»: the order's lines go into the cart; products no longer sold are skipped."""
-    order = order_get_for_customer(request.tenant.customer, pk)
+    order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
     cart = cart_get_or_create(customer=request.tenant.customer, user=request.user)
     added, skipped = cart_add_from_order(cart=cart, order=order)
     if added:
@@ -160,7 +149,7 @@ def order_reorder(request, pk):
 
 @customer_required
 def address_list(request):
-    addresses = Address.objects.for_customer(request.tenant.customer)
+    addresses = address_list_for_customer(customer=request.tenant.customer)
     return render(
         request,
         "shop/addresses.html",
@@ -171,7 +160,7 @@ def address_list(request):
 @customer_required(roles=ORDER_ROLES)
 @require_POST
 def address_delete(request, pk):
-    address = address_get_for_customer(request.tenant.customer, pk)
+    address = address_get_for_customer(customer=request.tenant.customer, pk=pk)
     address_deactivate(address=address)
     messages.success(request, _("Adressen er fjernet: %(address)s") % {"address": address})
     return redirect("shop:addresses")

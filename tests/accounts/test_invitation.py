@@ -188,3 +188,22 @@ def test_one_invitation_event_sends_one_email(admin_member):
         context={},
     )
     assert len(outbox("accounts.invitation")) == 1
+
+
+def test_accepting_an_invitation_is_one_service_that_verifies_the_address_and_uses_the_link_once(
+    admin_member,
+):
+    from allauth.account.models import EmailAddress
+    from django.urls import resolve
+
+    from accounts.tokens import TokenError
+
+    membership, link = invite(admin_member)
+    token = resolve(link).kwargs["token"]
+    accepted = services.invitation_accept(token=token, customer_id=membership.customer_id, password=PASSWORD)
+    assert accepted.pk == membership.pk and accepted.user.check_password(PASSWORD)
+    address = EmailAddress.objects.get(user=membership.user)
+    assert address.verified and address.primary and address.email == membership.user.email
+    with pytest.raises(TokenError) as used:
+        services.invitation_accept(token=token, customer_id=membership.customer_id, password="Et annet langt passord")
+    assert used.value.reason == "used"

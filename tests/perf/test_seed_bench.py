@@ -9,9 +9,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.test import Client
 
 from accounts.models import Branch, Customer, Membership, User
+from bench.seed import BENCH_CUSTOMER, BENCH_LOGIN, BENCH_PASSWORD, CART_LINES, LEGACY_PASSWORD
 from migration.hashers import is_weak_stored, legacy_check_password
 from migration.models import EventKind, LegacyAccount, MigrationEvent
-from shop.bench_seed import BENCH_CUSTOMER, BENCH_LOGIN, BENCH_PASSWORD, CART_LINES, LEGACY_PASSWORD
 from shop.models import CartLine, CustomerDiscount, CustomerNetPrice, Order, OrderLine, Product, Stock
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -106,7 +106,7 @@ def test_legacy_accounts_three_per_customer_mostly_with_email_and_no_weak_hash_a
 
 
 def test_reset_removes_the_legacy_accounts_and_their_events(seeded):
-    from shop.bench_seed import bench_data_counts, bench_reset
+    from bench.seed import bench_data_counts, bench_reset
 
     assert bench_data_counts()["brukere i dagens nettbutikk"] == 60
     bench_reset()

@@ -100,7 +100,7 @@ def test_admin_change_lists_and_forms_escape_stored_text(client, staff_user, sto
 def test_emails_escape_stored_text_in_their_html_part(stored):
     rows = OutboundEmail.objects.all()
     kinds = {row.kind for row in rows}
-    assert {"accounts.invitation", "order_confirmation"} <= kinds, kinds
+    assert {"accounts.invitation", "shop.order_confirmation"} <= kinds, kinds
     assert any(kind.startswith("faq") or "support" in kind or "contact" in kind for kind in kinds), kinds
     for row in rows:
         message = email_render(row)

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core.models import OutboundEmail
-from shop.approval import ApprovalError, approval_required, order_approve, order_reject
+from shop.approval import ApprovalError, order_approve, order_reject
+from shop.limits import approval_required
 from shop.models import Cart, CartLine, Order
 from tests.factories import MembershipFactory
 from tests.fixtures.data import PASSWORD
@@ -41,7 +42,7 @@ def test_order_over_the_limit_waits_and_every_administrator_gets_a_link(
     assert order.status == Order.Status.PENDING
     assert order.status_label == "Venter på godkjenning"
     assert Cart.objects.get(pk=order.cart_id).status == Cart.Status.ORDERED
-    assert _emails("order_confirmation") == []
+    assert _emails("shop.order_confirmation") == []
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert recipients == sorted([admin_member.user.email, second_admin.user.email])
     body = mailoutbox[0].body
@@ -53,7 +54,7 @@ def test_order_over_the_limit_waits_and_every_administrator_gets_a_link(
 def test_order_at_or_under_the_limit_is_placed_at_once(limited_buyer, admin_member, big_product):
     order = place_order(limited_buyer, [big_product], quantity=5)  # exactly 5 000 kr
     assert order.status == Order.Status.RECEIVED
-    assert [e.kind for e in OutboundEmail.objects.all()] == ["order_confirmation"]
+    assert [e.kind for e in OutboundEmail.objects.all()] == ["shop.order_confirmation"]
 
 
 def test_no_limit_means_no_approval(buyer_member, admin_member, big_product):
@@ -73,7 +74,7 @@ def test_an_administrator_with_a_limit_waits_for_another_administrator(admin_mem
     admin_member.save(update_fields=["order_limit"])
     order = place_order(admin_member, [big_product], quantity=10)
     assert order.status == Order.Status.PENDING
-    assert [e.to for e in OutboundEmail.objects.filter(kind="order_approval_request")] == [other.user.email]
+    assert [e.to for e in OutboundEmail.objects.filter(kind="shop.order_approval_request")] == [other.user.email]
     with pytest.raises(ApprovalError, match="egen ordre"):
         order_approve(order=order, decided_by=admin_member.user)
     assert order_approve(order=order, decided_by=other.user).status == Order.Status.RECEIVED
@@ -109,7 +110,7 @@ def test_reject_needs_a_reason_shown_next_to_the_field_and_changes_nothing(
     assert "Skriv en begrunnelse" in response.content.decode()
     order.refresh_from_db()
     assert order.status == Order.Status.PENDING
-    assert not OutboundEmail.objects.filter(kind="order_rejected").exists()
+    assert not OutboundEmail.objects.filter(kind="shop.order_rejected").exists()
 
 
 def test_rejected_order_tells_the_buyer_why_and_the_cart_can_be_restored(
@@ -265,6 +266,6 @@ def test_two_administrators_deciding_at_once_make_one_decision_and_one_email(
         thread.join(30)
     assert sorted(outcomes) == ["ok", "refused"]
     order.refresh_from_db()
-    decided = {Order.Status.RECEIVED: "order_confirmation", Order.Status.REJECTED: "order_rejected"}
+    decided = {Order.Status.RECEIVED: "shop.order_confirmation", Order.Status.REJECTED: "shop.order_rejected"}
     assert order.status in decided
-    assert [e.kind for e in OutboundEmail.objects.exclude(kind="order_approval_request")] == [decided[order.status]]
+    assert [e.kind for e in OutboundEmail.objects.exclude(kind="shop.order_approval_request")] == [decided[order.status]]

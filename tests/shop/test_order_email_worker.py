@@ -21,7 +21,7 @@ def test_order_confirmation_is_sent_once_by_the_worker(celery_worker, smtp_sink,
     assert "Blokk B" in text and product.name in text and "Sum inkl. mva" in text
     # The worker marks the row sent right after the SMTP server accepted the message.
     deadline = time.monotonic() + 10
-    email = OutboundEmail.objects.get(idempotency_key=f"order-confirmation:{order.pk}")
+    email = OutboundEmail.objects.get(idempotency_key=f"shop.order_confirmation:{order.pk}")
     while email.status != OutboundEmail.Status.SENT and time.monotonic() < deadline:
         time.sleep(0.1)
         email.refresh_from_db()

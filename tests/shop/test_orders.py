@@ -81,7 +81,7 @@ def test_checkout_with_pickup_places_order_with_price_snapshot_and_email(
     assert f"/ordre/{order.pk}/" in mail.body
     html, mimetype = mail.alternatives[0]
     assert mimetype == "text/html" and "95,25 kr" in html and "Se ordren" in html
-    assert OutboundEmail.objects.filter(idempotency_key=f"order-confirmation:{order.pk}").count() == 1
+    assert OutboundEmail.objects.filter(idempotency_key=f"shop.order_confirmation:{order.pk}").count() == 1
 
     page = buyer_client.get(response.url).content.decode()
     assert "Takk for bestillingen" in page and order.number in page
@@ -104,6 +104,29 @@ def test_checkout_to_a_new_address_saves_it_for_next_time(buyer_client, buyer_me
     order = Order.objects.get()
     assert order.delivery_street == "Liaveien 3" and order.address.customer == buyer_member.customer
     assert Address.objects.for_customer(buyer_member.customer).count() == 1
+
+
+def test_a_refused_order_to_a_new_address_leaves_no_address_behind(
+    buyer_client, buyer_member, filled_cart, product
+):
+    """Address and order are written in one transaction: the order is refused, so is the address."""
+    Product.objects.filter(pk=product.pk).update(is_active=False)
+    response = buyer_client.post(
+        reverse("shop:checkout"),
+        checkout_data(
+            buyer_client,
+            delivery_method="levering",
+            address="ny",
+            new_name="Byggeplass Lia",
+            new_street="Liaveien 3",
+            new_postal_code="0950",
+            new_city="Oslo",
+        ),
+        follow=True,
+    )
+    assert "selges ikke lenger" in response.content.decode()
+    assert not Order.objects.exists()
+    assert not Address.objects.filter(customer=buyer_member.customer).exists()
 
 
 def test_checkout_errors_are_shown_next_to_the_fields_and_nothing_is_ordered(buyer_client, filled_cart):
@@ -213,7 +236,7 @@ def test_concurrent_double_submit_creates_one_order(buyer_member, product):
     assert Order.objects.count() == 1
     assert sum(1 for _, created in results if created) == 1
     assert {order.pk for order, _ in results} == {Order.objects.get().pk}
-    assert OutboundEmail.objects.filter(kind="order_confirmation").count() == 1
+    assert OutboundEmail.objects.filter(kind="shop.order_confirmation").count() == 1
 
 
 def test_read_only_user_cannot_reach_checkout(client, readonly_member):

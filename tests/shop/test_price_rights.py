@@ -79,7 +79,7 @@ def test_without_price_rights_no_page_shows_a_price_and_ordering_still_works(
     assert not AMOUNTS.search(mail.body) and "Sum" not in mail.body
     assert not AMOUNTS.search(mail.alternatives[0][0]) if mail.alternatives else True
     # The prices are not even in the stored outbox row.
-    row = OutboundEmail.objects.get(idempotency_key=f"order-confirmation:{order.pk}")
+    row = OutboundEmail.objects.get(idempotency_key=f"shop.order_confirmation:{order.pk}")
     assert "98,76" not in str(row.context) and "total_excl_vat" not in row.context
     # The order itself is priced as always.
     assert order.total_excl_vat == Decimal("395.04")  # 4 × 98,76

@@ -1,9 +1,9 @@
 """Fill a PostgreSQL database with a wholesaler-sized, reproducible data set for benchmarks.
 
-    manage.py seed_bench [--products 100000] [--customers 20000] [--orders 200000]
+    manage.py seed_bench --settings=bench.settings [--products 100000] [--customers 20000] [--orders 200000]
                           [--legacy-accounts 0] [--seed 1] [--reset]
 
-See shop/bench_seed.py for what is written and how it is recognised; docs/PERFORMANCE.md for the
+See bench/seed/ for what is written and how it is recognised; docs/PERFORMANCE.md for the
 benchmarks that use it. Refuses when bench data is already present unless --reset is given.
 """
 
@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from shop.bench_seed import BENCH_LOGIN, BENCH_PASSWORD, BenchDataExists, Sizes, bench_reset, bench_seed
+from bench.seed import BENCH_LOGIN, BENCH_PASSWORD, BenchDataExists, Sizes, bench_reset, bench_seed
 
 
 class Command(BaseCommand):

@@ -1,30 +1,9 @@
-"""A wholesaler-sized, reproducible data set for benchmarks (`manage.py seed_bench`).
+"""The seeder: one phase per table, every random choice from one `random.Random(seed)`."""
 
-PostgreSQL only: the big tables are written with COPY (psycopg 3 `cursor.copy()`), the rest with
-bulk_create. Every random choice comes from one `random.Random(seed)`, so the same arguments give
-the same data.
-
-Everything seed_bench writes is recognisable, so `--reset` removes only that:
-- branches: code starts with `B-`;
-- customers: number starts with `B` (`B000001`…);
-- users: email ends with `@bench.example.no` (all share one password, `BENCH_PASSWORD`);
-- products: SKU starts with `B` (`B100001`…); their stock, net prices, cart and order lines go
-  with them; categories are removed once no product is left in the database;
-- legacy accounts (migration app, `--legacy-accounts`): username starts with `bench-`, they belong
-  to bench customers; their events and moves go with the customers;
-- outbox rows: recipient ends with `@bench.example.no` (the wave benchmark's invitations).
-
-The first customer (`B000001`) is the one the benchmark logs in as (`BENCH_LOGIN`): it has net
-prices, discounts, a long order history and an open cart with `CART_LINES` lines.
-"""
-
-import hashlib
-import importlib
 import random
 import time
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -34,11 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Branch, Customer, Membership, Role, User
-from migration.hashers import legacy_wrap
-from migration.models import EventKind, LegacyAccount, MigrationEvent, State
-
-from .demo import CATALOGUE, ean13
-from .models import (
+from migration.models import LegacyAccount, MigrationEvent
+from shop.demo import CATALOGUE, ean13
+from shop.models import (
     Address,
     Cart,
     CartLine,
@@ -51,274 +28,33 @@ from .models import (
     Stock,
 )
 
-SEARCH_MIGRATION = importlib.import_module("shop.migrations.0002_search_indexes")
-BENCH_DOMAIN = "bench.example.no"
-BENCH_LOGIN = f"bench@{BENCH_DOMAIN}"
-BENCH_PASSWORD = "Benk-passord-2026!"
-BENCH_CUSTOMER = "B000001"
-BRANCH_PREFIX = "B-"
-CUSTOMER_PREFIX = "B"
-SKU_PREFIX = "B"
-CART_LINES = 50
-BENCH_CUSTOMER_ORDERS = 400
-VAT_PERCENT = 25
-LEGACY_PREFIX = "bench-"
-LEGACY_PASSWORD = "Gammelt-passord-2026"
-# Share of legacy accounts without an email on file (they get no invitation) and shut out already.
-LEGACY_WITHOUT_EMAIL = 0.08
-LEGACY_INACTIVE = 0.02
-SEARCH_INDEXES = [sql for sql in SEARCH_MIGRATION.FORWARDS if sql.startswith("CREATE INDEX")]
-
-BRANCHES = [
-    ("OSL", "Oslo", "0581"),
-    ("BGO", "Bergen", "5257"),
-    ("TRD", "Trondheim", "7080"),
-    ("SVG", "Stavanger", "4033"),
-    ("KRS", "Kristiansand", "4626"),
-    ("TOS", "Tromsø", "9024"),
-    ("DRM", "Drammen", "3036"),
-    ("FRE", "Fredrikstad", "1605"),
-    ("BOO", "Bodø", "8008"),
-    ("AES", "Ålesund", "6018"),
-]
-
-# More of the assortment than the demo's, in the same shape:
-# (category path, manufacturers, unit, discount group, [(name template, base price)], variants).
-EXTRA_CATALOGUE = [
-    (
-        "Kabel/Datakabel",
-        ["Nexans", "Draka", "Schneider Electric"],
-        "m",
-        "K11",
-        [("Datakabel {v} 305 m boks", 9.5), ("Patchkabel {v}", 39.0)],
-        ["Cat6 U/UTP", "Cat6A F/UTP", "Cat6A S/FTP", "Cat7 S/FTP"],
-    ),
-    (
-        "Kabel/Varmekabel",
-        ["Nexans", "Devi", "Thermofloor"],
-        "stk",
-        "K12",
-        [("Varmekabel {v}", 1890.0), ("Varmematte {v}", 2290.0)],
-        ["10 W/m 20 m", "10 W/m 40 m", "17 W/m 30 m", "100 W/m² 2 m²", "100 W/m² 5 m²"],
-    ),
-    (
-        "Installasjonsmateriell/Koblingsmateriell",
-        ["Wago", "Weidmüller", "Phoenix Contact"],
-        "stk",
-        "I21",
-        [("Klemme {v}", 3.9), ("Rekkeklemme {v}", 8.5)],
-        ["2-leder 0,5–4 mm²", "3-leder 0,2–4 mm²", "5-leder 0,2–4 mm²", "2,5 mm² grå", "4 mm² blå"],
-    ),
-    (
-        "Installasjonsmateriell/Festemateriell",
-        ["Hensel", "Wiska", "Hellermann"],
-        "pk",
-        "I22",
-        [("Kabelklammer {v}", 49.0), ("Buntebånd {v}", 39.0)],
-        ["7–12 mm 100 stk", "12–18 mm 50 stk", "200x4,8 svart 100 stk", "300x4,8 UV-bestandig 100 stk"],
-    ),
-    (
-        "Sikringer og vern/Sikringsskap",
-        ["Hager", "ABB", "Schneider Electric"],
-        "stk",
-        "S31",
-        [("Sikringsskap {v}", 1490.0), ("Kapsling {v}", 990.0)],
-        ["1x12 moduler", "2x12 moduler", "3x18 moduler", "4x18 moduler IP65"],
-    ),
-    (
-        "Belysning/Utebelysning",
-        ["Norlys", "Malmbergs", "SG Armaturen"],
-        "stk",
-        "B41",
-        [("Vegglampe {v}", 690.0), ("Pullert {v}", 1490.0)],
-        ["LED 8W antrasitt", "LED 12W galvanisert", "E27 sort", "LED 6W med sensor"],
-    ),
-    (
-        "Belysning/Nødlys",
-        ["Glamox", "Eaton"],
-        "stk",
-        "B42",
-        [("Nødlysarmatur {v}", 1590.0), ("Ledelys {v}", 1290.0)],
-        ["3 t selvtest", "1 t sentralbatteri", "piktogram ned", "piktogram høyre"],
-    ),
-    (
-        "Varme og ventilasjon/Termostater",
-        ["Thermofloor", "Devi", "Elko"],
-        "stk",
-        "V70",
-        [("Termostat {v}", 890.0)],
-        ["for gulvvarme hvit", "med Wi-Fi", "16A med gulvføler", "Zigbee"],
-    ),
-    (
-        "Varme og ventilasjon/Panelovner",
-        ["Glen Dimplex", "Adax", "Nobø"],
-        "stk",
-        "V71",
-        [("Panelovn {v}", 2490.0)],
-        ["600 W hvit", "1000 W hvit", "1200 W lav", "2000 W med Wi-Fi"],
-    ),
-    (
-        "Elbillading/Ladebokser",
-        ["Zaptec", "Easee", "ABB"],
-        "stk",
-        "E80",
-        [("Ladeboks {v}", 9990.0), ("Ladekabel {v}", 1890.0)],
-        ["22 kW type 2", "11 kW type 2", "7,4 kW 1-fas", "type 2 5 m"],
-    ),
-    (
-        "Smarthus/Sensorer",
-        ["Heatit", "Namron", "Elko"],
-        "stk",
-        "H90",
-        [("Bevegelsessensor {v}", 590.0), ("Røykvarsler {v}", 490.0)],
-        ["Z-Wave", "Zigbee", "230 V med batteribackup", "trådløs"],
-    ),
-]
-
-# Lengths, packs and colours make one catalogue line into many articles.
-EXTRAS = {
-    "m": ["", "50 m ring", "100 m ring", "500 m trommel", "1000 m trommel", "kappet"],
-    "stk": ["", "hvit", "sort", "grå", "antrasitt", "10-pk", "20-pk", "uten ramme", "komplett"],
-    "pk": ["", "storpakning", "hvit", "sort"],
-}
-SERIES_LETTERS = "ABCDEFGHJKLMNPRSTUVXZ"
-
-FIRST_NAMES = [
-    "Ole", "Kari", "Lars", "Ingrid", "Per", "Anne", "Jon", "Marit", "Knut", "Silje", "Erik", "Nina",
-    "Håkon", "Sigrid", "Øyvind", "Astrid", "Bjørn", "Ragnhild", "Terje", "Hilde", "Magnus", "Åse",
-]
-LAST_NAMES = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Berg", "Haugen", "Hagen", "Johnsen", "Bakken", "Lunde", "Strand", "Dahl",
-    "Solberg", "Moen", "Sæther", "Økland", "Løken", "Aas",
-]
-COMPANY_FORMS = ["Elektro AS", "Elektriske AS", "Elinstallasjon AS", "El-service AS", "Bygg og El AS"]
-STREETS = ["Storgata", "Industriveien", "Kirkeveien", "Sjøgata", "Fjordveien", "Parkveien", "Elveveien"]
+from .data import (
+    BENCH_CUSTOMER_ORDERS,
+    BENCH_DOMAIN,
+    BENCH_LOGIN,
+    BENCH_PASSWORD,
+    BRANCH_PREFIX,
+    BRANCHES,
+    CART_LINES,
+    COMPANY_FORMS,
+    CUSTOMER_PREFIX,
+    EXTRA_CATALOGUE,
+    EXTRAS,
+    FIRST_NAMES,
+    LAST_NAMES,
+    SEARCH_INDEXES,
+    SERIES_LETTERS,
+    SKU_PREFIX,
+    STREETS,
+    VAT_PERCENT,
+    SeedReport,
+    Sizes,
+)
+from .legacy import LegacySeeding
+from .sql import _ascii, _copy, _money, _next_id, _ore, _sync_sequence
 
 
-@dataclass
-class Sizes:
-    products: int = 100_000
-    customers: int = 20_000
-    orders: int = 200_000
-    legacy_accounts: int = 0
-
-
-@dataclass
-class SeedReport:
-    counts: dict[str, int] = field(default_factory=dict)
-    timings: list[tuple[str, float]] = field(default_factory=list)
-
-
-class BenchDataExists(Exception):
-    pass
-
-
-def _ascii(text: str) -> str:
-    return text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a").replace(" ", "")
-
-
-def _ore(amount: float) -> int:
-    return int(round(amount * 100))
-
-
-def _money(ore: int) -> str:
-    sign = "-" if ore < 0 else ""
-    ore = abs(ore)
-    return f"{sign}{ore // 100}.{ore % 100:02d}"
-
-
-def _columns(model, names: list[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in names]
-
-
-def _copy(model, names: list[str], rows: Iterable[tuple]) -> int:
-    """COPY rows into the model's table (psycopg 3); returns how many."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, names))
-    count = 0
-    sql = f"COPY {table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
-
-
-def _next_id(model) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _sync_sequence(model) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)",  # noqa: S608
-            [table],
-        )
-
-
-# --- Presence and reset --------------------------------------------------------------------------
-
-
-def bench_data_counts() -> dict[str, int]:
-    return {
-        "produkter": Product.objects.filter(sku__startswith=SKU_PREFIX).count(),
-        "kunder": Customer.objects.filter(number__startswith=CUSTOMER_PREFIX).count(),
-        "brukere": User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").count(),
-        "brukere i dagens nettbutikk": LegacyAccount.objects.filter(username__startswith=LEGACY_PREFIX).count(),
-    }
-
-
-def bench_reset(log: Callable[[str], None] = lambda _m: None) -> None:
-    """Delete what seed_bench wrote (see the module docstring), in SQL: no per-row signals."""
-    customers = "SELECT id FROM accounts_customer WHERE number LIKE %s"
-    products = "SELECT id FROM shop_product WHERE sku LIKE %s"
-    c, p = [f"{CUSTOMER_PREFIX}%"], [f"{SKU_PREFIX}%"]
-    legacy = f"SELECT id FROM migration_legacyaccount WHERE customer_id IN ({customers})"  # noqa: S608
-    statements = [
-        # Legacy accounts and what the migration flow wrote for them (events, moves, invitations).
-        ('DELETE FROM core_outboundemail WHERE "to" LIKE %s', [f"%@{BENCH_DOMAIN}"]),
-        (f"DELETE FROM migration_migrationevent WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM migration_moveinterest WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM migration_pendinglegacyhash WHERE account_id IN ({legacy})", c),  # noqa: S608
-        (f"DELETE FROM migration_legacyaccount WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM migration_customermove WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM shop_orderline WHERE order_id IN (SELECT id FROM shop_order WHERE customer_id IN ({customers}))", c),  # noqa: S608
-        (f"DELETE FROM shop_order WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM shop_cartline WHERE cart_id IN (SELECT id FROM shop_cart WHERE customer_id IN ({customers}))", c),  # noqa: S608
-        (f"DELETE FROM shop_cart WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM shop_customernetprice WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM shop_customerdiscount WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM shop_address WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM accounts_membership WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"UPDATE shop_orderline SET product_id = NULL WHERE product_id IN ({products})", p),  # noqa: S608
-        (f"DELETE FROM shop_cartline WHERE product_id IN ({products})", p),  # noqa: S608
-        (f"DELETE FROM shop_customernetprice WHERE product_id IN ({products})", p),  # noqa: S608
-        (f"DELETE FROM shop_stock WHERE product_id IN ({products})", p),  # noqa: S608
-        ("DELETE FROM shop_product WHERE sku LIKE %s", p),
-        ("DELETE FROM accounts_customer WHERE number LIKE %s", c),
-    ]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-        # Users and branches through the ORM's cascade (few rows; other apps' rows go with them).
-        User.objects.filter(email__endswith=f"@{BENCH_DOMAIN}").delete()
-        Stock.objects.filter(branch__code__startswith=BRANCH_PREFIX).delete()
-        if not Product.objects.exists():
-            Category.objects.filter(parent__isnull=False).delete()
-            Category.objects.all().delete()
-        Branch.objects.filter(code__startswith=BRANCH_PREFIX).delete()
-    log("Benkdata slettet.")
-
-
-# --- Seeding -------------------------------------------------------------------------------------
-
-
-class Seeder:
+class Seeder(LegacySeeding):
     def __init__(self, sizes: Sizes, seed: int = 1, log: Callable[[str], None] = print):
         self.sizes = sizes
         self.rng = random.Random(seed)
@@ -548,50 +284,6 @@ class Seeder:
 
         return _copy(Membership, ["user_id", "customer_id", "role", "is_active", "created_at"], rows())
 
-    def legacy_accounts(self) -> int:
-        """Logins of the old shop, spread evenly over the customers (~3 each for 60,000 / 20,000).
-
-        Stored as `import_legacy` leaves them once its wrap step has run: the export's salted SHA-1
-        wrapped in argon2 (migration.hashers), never the weak hash itself. Like the users, all share
-        one precomputed hash (password `LEGACY_PASSWORD`): 60,000 argon2 runs would take 20 minutes.
-        """
-        rng = self.legacy_rng
-        first_id = _next_id(LegacyAccount)
-        salt = "benchsalt"
-        digest = hashlib.sha1(f"{salt}{LEGACY_PASSWORD}".encode()).hexdigest()  # noqa: S324 (the legacy format)
-        password = legacy_wrap(f"sha1${salt}${digest}")
-        total, customers = self.sizes.legacy_accounts, len(self.customer_ids)
-        self.legacy_plan = []  # (account id, customer id)
-
-        def rows():
-            previous = None
-            for i in range(total):
-                pk = first_id + i
-                customer_id = self.customer_ids[i * customers // total]
-                main = customer_id != previous
-                previous = customer_id
-                first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-                email = "" if rng.random() < LEGACY_WITHOUT_EMAIL else f"{_ascii(first)}.{_ascii(last)}.l{pk}@{BENCH_DOMAIN}"
-                active = main or rng.random() >= LEGACY_INACTIVE
-                self.legacy_plan.append((pk, customer_id))
-                yield (pk, f"{LEGACY_PREFIX}{pk}", customer_id, f"{first} {last}", email, "", password, main, active,
-                       True, State.IMPORTED, self.now, self.now)
-
-        return _copy(LegacyAccount, ["id", "username", "customer_id", "name", "email", "phone", "password",
-                                     "is_main_user", "is_active", "legacy_access", "state", "created_at",
-                                     "updated_at"], rows())
-
-    def legacy_events(self) -> int:
-        """One «Importert» event per legacy account, as `import_legacy` records."""
-
-        def rows():
-            for account_id, customer_id in self.legacy_plan:
-                yield (account_id, customer_id, self.now, "import_legacy", EventKind.IMPORTED, "")
-
-        count = _copy(MigrationEvent, ["account_id", "customer_id", "at", "actor_label", "kind", "detail"], rows())
-        del self.legacy_plan
-        return count
-
     def discounts(self) -> int:
         rng = self.rng
         self.customer_discount: dict[int, dict[str, int]] = {}
@@ -733,14 +425,3 @@ def _accumulate(values):
     for value in values:
         total += value
         yield total
-
-
-def bench_seed(sizes: Sizes, *, seed: int = 1, log: Callable[[str], None] = print) -> SeedReport:
-    """Write the bench data set; refuses (BenchDataExists) when bench data is already there."""
-    present = {name: n for name, n in bench_data_counts().items() if n}
-    if present:
-        found = ", ".join(f"{n:,} {name}" for name, n in present.items())
-        raise BenchDataExists(
-            f"Databasen har allerede benkdata ({found}). Kjør med --reset for å slette dem og lage nye."
-        )
-    return Seeder(sizes, seed=seed, log=log).run()
