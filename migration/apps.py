@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MigrationConfig(AppConfig):
     name = "migration"
     verbose_name = _("Flytting fra dagens nettbutikk")
+
+    def ready(self):
+        # Register the Celery tasks in every process: services queue the wave's task by name
+        # (`services.move.FLAG_CUSTOMERS_TASK`) rather than importing tasks, which import services.
+        from . import tasks  # noqa: F401

@@ -10,7 +10,6 @@ These hashers are for LEGACY passwords only; they are not in settings.PASSWORD_H
 """
 
 import hashlib
-import hmac
 import re
 
 from argon2 import PasswordHasher, Type
@@ -257,9 +256,3 @@ def legacy_check_password(password: str, encoded: str, *, pending_legacy: str = 
 def _ARGON2_DUMMY():  # noqa: N802
     """Spend the time of one verification so unknown users answer as slowly as known ones."""
     _ARGON2.hash("dummy-password-for-timing")
-
-
-def is_weak_stored(encoded: str) -> bool:
-    """True if a stored value could be brute-forced fast (tests assert we never store one)."""
-    encoded = encoded or ""
-    return _parse_weak(encoded) is not None or hmac.compare_digest(encoded[:4], "md5$")

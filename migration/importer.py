@@ -28,6 +28,7 @@ from accounts.models import Branch, Customer
 
 from .hashers import legacy_hash_kind, legacy_stored_matches, legacy_wrap
 from .models import EventKind, LegacyAccount, MigrationEvent, PendingLegacyHash
+from .services.events import migration_event_build
 
 CUSTOMER_COLUMNS = ["customer_number", "name", "branch_code", "org_number", "email", "phone"]
 ACCOUNT_COLUMNS = [
@@ -41,6 +42,7 @@ ACCOUNT_COLUMNS = [
     "is_active",
 ]
 BATCH = 1000
+IMPORT_ACTOR = "import_legacy"  # the events' «utført av»
 
 
 @dataclass
@@ -312,12 +314,12 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         if changed:
             updates.append(account)
             events.append(
-                MigrationEvent(
+                migration_event_build(
                     account=account,
                     customer=customer,
                     kind=EventKind.UPDATED,
                     at=now,
-                    actor_label="import_legacy",
+                    actor_label=IMPORT_ACTOR,
                     detail=", ".join(changed),
                 )
             )
@@ -335,8 +337,8 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         for account in creates:
             account.pk = ids[account.username]
     events += [
-        MigrationEvent(
-            account=a, customer=a.customer, kind=EventKind.IMPORTED, at=now, actor_label="import_legacy"
+        migration_event_build(
+            account=a, customer=a.customer, kind=EventKind.IMPORTED, at=now, actor_label=IMPORT_ACTOR
         )
         for a in creates
     ]

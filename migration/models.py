@@ -1,8 +1,8 @@
 """Legacy accounts, the per-customer move, and the history of every change.
 
 A `LegacyAccount` is a login in the old shop. Staff flag a customer for the move (`CustomerMove`);
-its legacy users then move through the states below. Every state change is a `MigrationEvent`,
-written by the service in `migration.services` that makes the change.
+its legacy users then move through `LegacyAccount.State` along `TRANSITIONS`. Every state change is
+made by `migration.services.state.legacy_account_transition`, which also writes its `MigrationEvent`.
 """
 
 from datetime import datetime, time, timedelta
@@ -62,32 +62,22 @@ class CustomerMove(models.Model):
         return end is not None and (now or timezone.now()) > end
 
 
-class State(models.TextChoices):
-    IMPORTED = "imported", _("Importert")
-    INVITED = "invited", _("Invitert")
-    POSTPONED = "postponed", _("Utsatt")
-    SUBMITTED = "submitted", _("Skjema sendt")
-    ACTIVATED = "activated", _("Aktivert")
-    REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
-
-
 class LegacyAccountQuerySet(models.QuerySet):
-    def for_customer(self, customer):
-        return self.filter(customer=customer)
-
     def invitable(self):
         """Accounts that get an invitation when their customer is flagged: active, with an email."""
         return self.filter(is_active=True).exclude(email="")
 
     def without_email(self):
-        return self.filter(email="")
+        """Active accounts without an email: they get no invitation (staff contact them directly)."""
+        return self.filter(is_active=True, email="")
 
     def not_moved(self):
         """Still to move: invited or postponed (not yet submitted the move form)."""
-        return self.filter(is_active=True, state__in=[State.INVITED, State.POSTPONED])
+        return self.filter(is_active=True, state__in=LegacyAccount.NOT_MOVED)
 
     def awaiting_activation(self):
-        return self.filter(state=State.SUBMITTED)
+        """Move form sent, activation link not yet used."""
+        return self.filter(state=LegacyAccount.State.SUBMITTED)
 
     def by_username(self, username: str):
         return self.filter(username__iexact=(username or "").strip())
@@ -95,6 +85,31 @@ class LegacyAccountQuerySet(models.QuerySet):
 
 class LegacyAccount(models.Model):
     """A login in the old shop, imported from its export."""
+
+    class State(models.TextChoices):
+        IMPORTED = "imported", _("Importert")
+        INVITED = "invited", _("Invitert")
+        POSTPONED = "postponed", _("Utsatt")
+        SUBMITTED = "submitted", _("Skjema sendt")
+        ACTIVATED = "activated", _("Aktivert")
+        REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
+
+    # The one table of allowed state changes; `migration.services.state.legacy_account_transition`
+    # performs them. A self-loop is a repeat that is recorded again («Utsett» twice; a new move form
+    # after staff removed the new user). Everything else is refused with TransitionError.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        State.IMPORTED: frozenset({State.INVITED, State.POSTPONED, State.SUBMITTED}),
+        State.INVITED: frozenset({State.POSTPONED, State.SUBMITTED}),
+        State.POSTPONED: frozenset({State.POSTPONED, State.SUBMITTED}),
+        State.SUBMITTED: frozenset({State.SUBMITTED, State.ACTIVATED}),
+        State.ACTIVATED: frozenset({State.REACTIVATED}),
+        State.REACTIVATED: frozenset(),
+    }
+    # Still to move (reminders go to these); moved (legacy access closed, or re-opened by staff); and
+    # done with the move form (nothing left to postpone or to submit).
+    NOT_MOVED = (State.INVITED, State.POSTPONED)
+    MOVED = (State.ACTIVATED, State.REACTIVATED)
+    SUBMITTED_OR_MOVED = (State.SUBMITTED, State.ACTIVATED, State.REACTIVATED)
 
     username = models.CharField(_("brukernavn i dagens nettbutikk"), max_length=150, unique=True)
     customer = models.ForeignKey(
@@ -110,6 +125,7 @@ class LegacyAccount(models.Model):
     is_active = models.BooleanField(_("aktiv i dagens nettbutikk"), default=True)
     # Closed when the user activates in the new shop; re-opened by staff with a reason.
     legacy_access = models.BooleanField(_("tilgang til dagens nettbutikk"), default=True)
+    # Changed only by migration.services.state.legacy_account_transition (see TRANSITIONS).
     state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.IMPORTED)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -141,7 +157,24 @@ class LegacyAccount(models.Model):
 
     @property
     def has_moved(self) -> bool:
-        return self.state in (State.ACTIVATED, State.REACTIVATED)
+        return self.state in self.MOVED
+
+    @property
+    def is_invitable(self) -> bool:
+        """The row-level twin of `LegacyAccount.objects.invitable()`."""
+        return self.is_active and bool(self.email)
+
+    @property
+    def is_not_moved(self) -> bool:
+        """The row-level twin of `LegacyAccount.objects.not_moved()`."""
+        return self.is_active and self.state in self.NOT_MOVED
+
+    def may_become(self, state: str) -> bool:
+        return state in self.TRANSITIONS[self.state]
+
+
+# The name the rest of the code imports (`from migration.models import State`).
+State = LegacyAccount.State
 
 
 class PendingLegacyHash(models.Model):
@@ -179,6 +212,7 @@ class EventKind(models.TextChoices):
     ACTIVATED = "activated", _("Aktivert i ny nettbutikk")
     REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
     INTEREST = "interest", _("Meldt interesse")
+    EDITED = "edited", _("Endret av ansatt")
 
 
 class MigrationEventQuerySet(models.QuerySet):

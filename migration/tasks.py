@@ -4,9 +4,10 @@ from celery import shared_task
 from django.contrib.auth import get_user_model
 
 from . import importer, services
+from .services.move import FLAG_CUSTOMERS_TASK
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(name=FLAG_CUSTOMERS_TASK, acks_late=True, reject_on_worker_lost=True)
 def flag_customers(customer_ids: list, deadline: str, actor_id: int | None, now: str) -> int:
     """One part of a move-button wave (`services.customers_flag_wave`); safe to run again."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None

@@ -10,10 +10,9 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from accounts.tenancy import SESSION_KEY as CUSTOMER_SESSION_KEY
 from accounts.tokens import TokenError, read_token
 from core.ratelimit import consume_or_429
 
-from . import services
+from . import selectors, services
 from .forms import (
     ActivationRequestForm,
     InterestForm,
@@ -33,7 +32,7 @@ from .forms import (
     LegacySetPasswordForm,
     MoveForm,
 )
-from .models import CustomerMove, LegacyAccount, State
+from .models import LegacyAccount, State
 
 LEGACY_SESSION_KEY = "migration.legacy_account"
 
@@ -50,18 +49,10 @@ def _legacy_account(request) -> LegacyAccount | None:
     data = request.session.get(LEGACY_SESSION_KEY)
     if not isinstance(data, dict):
         return None
-    account = (
-        LegacyAccount.objects.filter(pk=data.get("id"), is_active=True)
-        .select_related("customer__branch")
-        .first()
-    )
+    account = selectors.legacy_account_for_session(data.get("id"))
     if account is None:
         request.session.pop(LEGACY_SESSION_KEY, None)
     return account
-
-
-def _move_for(account) -> CustomerMove | None:
-    return CustomerMove.objects.filter(customer_id=account.customer_id).first()
 
 
 def _after_login(request, account):
@@ -191,7 +182,7 @@ def legacy_home(request):
     account = _legacy_account(request)
     if account is None:
         return redirect("migration:gate")
-    move = _move_for(account)
+    move = selectors.customer_move_get(account.customer_id)
     context = {"account": account, "move": move, "legacy_shop_url": settings.LEGACY_SHOP_URL}
     if account.state == State.REACTIVATED and account.legacy_access:
         return redirect(settings.LEGACY_SHOP_URL)
@@ -273,42 +264,30 @@ def legacy_shop(request):
 # --- Activation --------------------------------------------------------------------------------------
 
 
-def _activation_max_age() -> int:
-    return settings.ACTIVATION_TIMEOUT_DAYS * 86400
+def _activation_invalid(request, reason: str):
+    return render(request, "migration/activate_invalid.html", {"reason": reason}, status=400)
 
 
 @never_cache
 def activate(request, token):
     """The activation link: set the password (or confirm, for an existing user), then log in."""
-    User = get_user_model()
     try:
-        user = read_token(token, "activation", max_age=_activation_max_age())
+        user = read_token(token, "activation", max_age=services.activation_max_age())
     except TokenError as exc:
-        return render(request, "migration/activate_invalid.html", {"reason": exc.reason}, status=400)
-    if not user.is_active or not services.user_awaiting_activation(user):
-        return render(request, "migration/activate_invalid.html", {"reason": "used"}, status=400)
+        return _activation_invalid(request, exc.reason)
+    if not selectors.user_awaiting_activation(user):
+        return _activation_invalid(request, "used")
     existing = user.has_usable_password()
     form = None if existing else SetPasswordForm(user, request.POST or None)
     if request.method == "POST":
-        with transaction.atomic():
-            try:
-                locked = read_token(
-                    token,
-                    "activation",
-                    max_age=_activation_max_age(),
-                    queryset=User.objects.select_for_update(),
-                )
-            except TokenError as exc:
-                return render(request, "migration/activate_invalid.html", {"reason": exc.reason}, status=400)
-            if not existing:
-                form = SetPasswordForm(locked, request.POST)
-                if not form.is_valid():
-                    return render(request, "migration/activate.html", {"form": form, "user_obj": user})
-                form.save(commit=False)
-                locked.save(update_fields=["password"])
-            accounts = services.legacy_account_activate(user=locked)
-            if not accounts:
-                return render(request, "migration/activate_invalid.html", {"reason": "used"}, status=400)
+        if form is not None and not form.is_valid():
+            return render(request, "migration/activate.html", {"form": form, "user_obj": user})
+        try:
+            locked, accounts = services.legacy_account_activate_by_link(
+                token=token, password=form.cleaned_data["new_password1"] if form is not None else None
+            )
+        except services.ActivationRefused as exc:
+            return _activation_invalid(request, exc.reason)
         login(request, locked, backend="django.contrib.auth.backends.ModelBackend")
         request.session[CUSTOMER_SESSION_KEY] = accounts[0].customer_id
         request.session.pop(LEGACY_SESSION_KEY, None)

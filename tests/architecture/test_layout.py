@@ -219,3 +219,16 @@ def test_views_read_by_id_only_through_the_selectors():
             if name in ("get", "filter", "get_object_or_404") and any(k.arg in ("pk", "id") for k in node.keywords):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)[:90]}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_apps_depend_on_each_other_one_way():
+    """Between apps too the arrows run one way: core ← accounts ← shop, faq, identity ← migration ←
+    bench. (No module circle does not imply this: accounts.a → shop.b and shop.c → accounts.d would
+    be an app circle without a module circle.)"""
+    apps = {module.split(".")[0] for module in MODULES}
+    between = {app: set() for app in apps}
+    for module, targets in GRAPH.items():
+        for target in targets:
+            if module.split(".")[0] != target.split(".")[0]:
+                between[module.split(".")[0]].add(target.split(".")[0])
+    assert not _cycles(between), _cycles(between)

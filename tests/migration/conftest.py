@@ -5,12 +5,18 @@ import factory
 import pytest
 from django.utils import timezone
 
-from migration.hashers import legacy_wrap
+from migration.hashers import legacy_hash_kind, legacy_wrap
 from migration.models import LegacyAccount
 from migration.services import customer_flag_for_move
 from tests.factories import CustomerFactory
 
 LEGACY_PASSWORD = "gammelt-passord"
+
+
+def is_weak_stored(encoded: str) -> bool:
+    """True if a stored value could be brute-forced fast (the import must never store one)."""
+    encoded = encoded or ""
+    return legacy_hash_kind(encoded) == "weak" or encoded.startswith("md5$")
 
 
 def sha1_hash(password, salt="abc123"):

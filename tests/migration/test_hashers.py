@@ -7,12 +7,12 @@ from django.contrib.auth.hashers import make_password
 from migration.hashers import (
     LegacySHA1WrappedHasher,
     UnknownHashFormat,
-    is_weak_stored,
     legacy_check_password,
     legacy_hash_kind,
     legacy_stored_matches,
     legacy_wrap,
 )
+from tests.migration.conftest import is_weak_stored
 
 PASSWORD = "Sommer2019!"
 

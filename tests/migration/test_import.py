@@ -5,11 +5,11 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Branch, Customer
-from migration.hashers import is_weak_stored, legacy_check_password
+from migration.hashers import legacy_check_password
 from migration.importer import legacy_hashes_wrap, legacy_import
 from migration.models import EventKind, LegacyAccount, MigrationEvent, PendingLegacyHash
 
-from .conftest import sha1_hash
+from .conftest import is_weak_stored, sha1_hash
 
 CUSTOMERS_HEADER = "customer_number;name;branch_code;org_number;email;phone\n"
 ACCOUNTS_HEADER = "username;customer_number;name;email;phone;password_hash;is_main_user;is_active\n"

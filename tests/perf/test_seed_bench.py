@@ -10,9 +10,10 @@ from django.test import Client
 
 from accounts.models import Branch, Customer, Membership, User
 from bench.seed import BENCH_CUSTOMER, BENCH_LOGIN, BENCH_PASSWORD, CART_LINES, LEGACY_PASSWORD
-from migration.hashers import is_weak_stored, legacy_check_password
+from migration.hashers import legacy_check_password
 from migration.models import EventKind, LegacyAccount, MigrationEvent
 from shop.models import CartLine, CustomerDiscount, CustomerNetPrice, Order, OrderLine, Product, Stock
+from tests.migration.conftest import is_weak_stored
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -17,10 +17,11 @@ from django.core.management import call_command
 from django.db import models
 
 from accounts.models import Branch
-from migration.hashers import is_weak_stored, legacy_check_password
+from migration.hashers import legacy_check_password
 from migration.importer import legacy_hashes_wrap, legacy_import
 from migration.models import LegacyAccount, PendingLegacyHash
 from migration.services import legacy_account_authenticate
+from tests.migration.conftest import is_weak_stored
 
 pytestmark = pytest.mark.django_db
 

@@ -60,7 +60,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{customer.number} {customer.name}: allerede flyttet (frist {customer.move.deadline})")
         missing = (
             LegacyAccount.objects.without_email()
-            .filter(is_active=True, customer__in=plan.to_flag)
+            .filter(customer__in=plan.to_flag)
             .order_by("customer__number", "username")
             .values_list("customer__number", "username", "name")
         )

@@ -11,6 +11,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from migration.importer import legacy_hashes_wrap, legacy_import
+from migration.tasks import wrap_legacy_hashes
 
 from ._progress import progress_bar
 
@@ -77,8 +78,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{report.hashes_pending} passord venter: kjør manage.py wrap_legacy_hashes.")
             return
         if wrap_in_background:
-            from migration.tasks import wrap_legacy_hashes
-
             wrap_legacy_hashes.delay()
             self.stdout.write(f"{report.hashes_pending} passord krypteres i bakgrunnen (Celery).")
             return

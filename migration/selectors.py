@@ -1,0 +1,98 @@
+"""Reads of the migration app that are more than one QuerySet method: the dashboard, the gate's look-ups.
+
+The simple reads are QuerySet methods in `migration.models` (`invitable()`, `without_email()`,
+`not_moved()`, `awaiting_activation()`, `by_username()`); callers use those rather than re-deriving
+the conditions.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Branch, Customer
+
+from .charts import activation_chart
+from .models import CustomerMove, LegacyAccount, MigrationEvent
+
+
+def user_awaiting_activation(user) -> bool:
+    """True if `user` is active and has a submitted legacy account waiting for the activation link."""
+    return user.is_active and LegacyAccount.objects.awaiting_activation().filter(user=user).exists()
+
+
+def legacy_account_for_session(pk) -> LegacyAccount | None:
+    """The legacy account a gate session is logged in as, if it may still log in."""
+    return LegacyAccount.objects.filter(pk=pk, is_active=True).select_related("customer__branch").first()
+
+
+def customer_move_get(customer_id) -> CustomerMove | None:
+    """The customer's move (flagged or not), or None before the move button was ever pressed."""
+    return CustomerMove.objects.filter(customer_id=customer_id).first()
+
+
+# --- «Flytting: oversikt» ----------------------------------------------------------------------------
+
+COLUMNS = [
+    ("customers_not_flagged", gettext_lazy("Kunder ikke flyttet")),
+    ("customers_flagged", gettext_lazy("Kunder flyttet")),
+    ("imported", gettext_lazy("Brukere ikke invitert")),
+    ("invited", gettext_lazy("Invitert")),
+    ("postponed", gettext_lazy("Utsatt")),
+    ("submitted", gettext_lazy("Skjema sendt")),
+    ("activated", gettext_lazy("Aktivert")),
+    ("reactivated", gettext_lazy("Reaktivert")),
+    ("without_email", gettext_lazy("Uten e-post")),
+]
+
+
+def dashboard_data(*, days: int = 30, now=None) -> dict:
+    """Counts per branch and overall (a bounded number of queries), and activations per day."""
+    now = now or timezone.now()
+    rows = {
+        b.pk: {"branch": b, **{key: 0 for key, _label in COLUMNS}} for b in Branch.objects.order_by("name")
+    }
+    for item in Customer.objects.values("branch").annotate(
+        flagged=Count("pk", filter=Q(move__flagged_at__isnull=False)), total=Count("pk")
+    ):
+        row = rows.get(item["branch"])
+        if row:
+            row["customers_flagged"] = item["flagged"]
+            row["customers_not_flagged"] = item["total"] - item["flagged"]
+    for item in LegacyAccount.objects.values("customer__branch", "state").annotate(n=Count("pk")):
+        row = rows.get(item["customer__branch"])
+        if row:
+            row[item["state"]] = item["n"]
+    for item in (
+        LegacyAccount.objects.without_email()
+        .values("customer__branch")
+        .annotate(n=Count("pk"))
+    ):
+        row = rows.get(item["customer__branch"])
+        if row:
+            row["without_email"] = item["n"]
+    table = [r for r in rows.values() if any(r[key] for key, _label in COLUMNS)]
+    totals = {key: sum(r[key] for r in table) for key, _label in COLUMNS}
+    for row in [*table, totals]:
+        row["cells"] = [row[key] for key, _label in COLUMNS]
+
+    today = timezone.localdate(now)
+    start = today - timedelta(days=days - 1)
+    per_day = dict(
+        MigrationEvent.objects.activations()
+        .filter(at__date__gte=start)
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    series = [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)]
+    return {
+        "columns": [label for _key, label in COLUMNS],
+        "table": table,
+        "totals": totals,
+        "chart": activation_chart(series),
+        "series": series,
+    }
