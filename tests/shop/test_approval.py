@@ -269,3 +269,44 @@ def test_two_administrators_deciding_at_once_make_one_decision_and_one_email(
     decided = {Order.Status.RECEIVED: "shop.order_confirmation", Order.Status.REJECTED: "shop.order_rejected"}
     assert order.status in decided
     assert [e.kind for e in OutboundEmail.objects.exclude(kind="shop.order_approval_request")] == [decided[order.status]]
+
+
+XSS = "<script>alert('xss')</script>\"><img src=x onerror=alert(1)>"
+
+
+def test_reasons_list_names_and_buyer_names_render_escaped_in_pages_and_emails(
+    client, limited_buyer, admin_member, big_product
+):
+    from core.delivery import email_render
+    from shop.lists import order_list_create
+
+    limited_buyer.user.name = f"Lars {XSS}"
+    limited_buyer.user.save(update_fields=["name"])
+    order = place_order(limited_buyer, [big_product], quantity=10, reference=XSS[:100])
+    order_reject(order=order, decided_by=admin_member.user, reason=f"Nei {XSS}")
+    order_list = order_list_create(
+        customer=limited_buyer.customer, owner=limited_buyer.user, name=XSS[:100], is_shared=True, items=[(big_product, 1)]
+    )
+    pages = [
+        reverse("shop:order_detail", args=[order.pk]),
+        reverse("shop:orders"),
+        reverse("shop:order_lists"),
+        reverse("shop:order_list", args=[order_list.pk]),
+        reverse("shop:order_list_import", args=[order_list.pk]),
+    ]
+    client.force_login(admin_member.user)
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<script>alert(" not in html and "<img src=x onerror" not in html, url
+    for row in OutboundEmail.objects.filter(kind__in=["shop.order_approval_request", "shop.order_rejected"]):
+        for html, _mimetype in email_render(row).alternatives:
+            assert "<script>alert(" not in html and "<img src=x onerror" not in html, row.kind
+
+
+def test_an_approver_without_price_rights_gets_no_amount_in_the_request(limited_buyer, admin_member, big_product):
+    admin_member.can_see_prices = False
+    admin_member.save(update_fields=["can_see_prices"])
+    order = place_order(limited_buyer, [big_product], quantity=10)
+    [row] = OutboundEmail.objects.filter(kind="shop.order_approval_request")
+    assert "total_excl_vat" not in row.context
+    assert order.number in row.context["order_number"]
