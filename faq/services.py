@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from accounts.models import Branch, Customer
+from core.email import email_enqueue
 
 from .models import SupportRequest
 
@@ -48,8 +49,6 @@ def support_request_create(
 
 
 def _enqueue_emails(request: SupportRequest) -> None:
-    from core.email import email_enqueue
-
     branch = request.branch
     context = {
         "reference": request.reference,

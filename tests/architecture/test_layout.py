@@ -232,3 +232,12 @@ def test_apps_depend_on_each_other_one_way():
             if module.split(".")[0] != target.split(".")[0]:
                 between[module.split(".")[0]].add(target.split(".")[0])
     assert not _cycles(between), _cycles(between)
+
+
+def test_only_the_bench_settings_install_the_bench_app():
+    import importlib
+
+    bench_settings = importlib.import_module("bench.settings")
+    assert bench_settings.INSTALLED_APPS[-1] == "bench" and bench_settings.ROOT_URLCONF == "bench.urls"
+    for name in ("config.settings.base", "config.settings.test"):
+        assert "bench" not in importlib.import_module(name).INSTALLED_APPS
