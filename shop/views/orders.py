@@ -13,6 +13,7 @@ from accounts.tenancy import customer_required
 from ..caching import cached_fragment
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
 from ..forms import CheckoutForm
+from ..limits import approval_required
 from ..models import Order
 from ..orders import OrderError, address_deactivate, order_place
 from ..pricing import pricing_for_request
@@ -86,7 +87,15 @@ def checkout(request):
             messages.error(request, str(error))
             return redirect("shop:cart")
         return redirect("shop:order_confirmation", pk=order.pk)
-    return render(request, "shop/checkout.html", {"form": form, "summary": summary, "customer": customer})
+    # Said before «Send bestilling», not after: this order will wait for an Administrator.
+    needs_approval = summary.totals is not None and approval_required(
+        membership=request.tenant.membership, total_excl_vat=summary.totals.excl_vat
+    )
+    return render(
+        request,
+        "shop/checkout.html",
+        {"form": form, "summary": summary, "customer": customer, "needs_approval": needs_approval},
+    )
 
 
 def _order_context(request, order):

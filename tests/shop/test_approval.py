@@ -310,3 +310,27 @@ def test_an_approver_without_price_rights_gets_no_amount_in_the_request(limited_
     [row] = OutboundEmail.objects.filter(kind="shop.order_approval_request")
     assert "total_excl_vat" not in row.context
     assert order.number in row.context["order_number"]
+
+
+def test_checkout_says_before_sending_that_the_order_will_wait(limited_buyer, admin_member, big_product, client):
+    from shop.cart import cart_add, cart_get_or_create
+
+    cart = cart_get_or_create(customer=limited_buyer.customer, user=limited_buyer.user)
+    cart_add(cart=cart, product=big_product, quantity=4)
+    client.force_login(limited_buyer.user)
+    assert "over ordregrensen" not in client.get(reverse("shop:checkout")).content.decode()
+    cart_add(cart=cart, product=big_product, quantity=2)  # 6 000 kr
+    html = client.get(reverse("shop:checkout")).content.decode()
+    assert "over ordregrensen din på 5\xa0000,00 kr" in html
+
+
+def test_mine_ordre_for_an_administrator_with_waiting_orders_runs_a_constant_number_of_queries(
+    limited_buyer, admin_member, category, client, django_assert_max_num_queries
+):
+    product = ProductFactory(category=category, list_price="6000.00")
+    for _ in range(30):
+        place_order(limited_buyer, [product], quantity=1)
+    client.force_login(admin_member.user)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("shop:orders"))
+    assert len(response.context["awaiting"]) == 20

@@ -164,3 +164,15 @@ def test_list_pages_run_a_constant_number_of_queries(
     assert len(response.context["lines"]) == 40
     with django_assert_max_num_queries(20):  # a fresh cart is created here (with savepoints)
         buyer_client.post(reverse("shop:order_list_to_cart", args=[order_list.pk]))
+
+
+def test_choose_list_and_import_pages_run_a_constant_number_of_queries(
+    buyer_client, buyer_member, products, django_assert_max_num_queries
+):
+    for n in range(20):
+        order_list = order_list_create(customer=buyer_member.customer, owner=buyer_member.user, name=f"L{n}")
+    with django_assert_max_num_queries(7):
+        page = buyer_client.post(reverse("shop:order_list_add"), {"product": products[0].pk})
+    assert len(page.context["choices"]) == 20
+    with django_assert_max_num_queries(6):
+        assert buyer_client.get(reverse("shop:order_list_import", args=[order_list.pk])).status_code == 200
