@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core import views as core_views
+from identity import views as identity_views
 
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"
@@ -23,6 +24,8 @@ urlpatterns = [
     path("kontakt/", include("faq.contact_urls")),
     # One password for every system: OpenID Connect provider (/.well-known/openid-configuration,
     # /identity/o/...) and the app API (/_allauth/app/v1/...); see docs/OIDC.md.
+    # allauth's authorization view with remembered consent and 400 error pages (identity/views.py).
+    path("identity/o/authorize", identity_views.authorization),
     path("", include("allauth.idp.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.urls")),

@@ -19,6 +19,7 @@ import zlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.middleware.csrf import get_token
@@ -59,7 +60,24 @@ def catalogue_version() -> int:
 
 
 def catalogue_changed() -> None:
-    """Invalidate every cached list count, facet, page of ids and category tree."""
+    """Invalidate every cached list count, facet, page of ids and category tree.
+
+    The version that counts for everyone moves when the change is committed: bumped only inside
+    the transaction, another process, which still reads the old rows until the commit, could
+    cache them under the new version, where they would stay. The bump at once is for this
+    process's own reads within the transaction; the one on commit (once per transaction, however
+    many rows changed; never after a rollback) orphans whatever anyone cached meanwhile.
+    """
+    _bump_version()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    if any(callback[1] is _bump_version for callback in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump_version, robust=True)
+
+
+def _bump_version() -> None:
     forget_local()
     try:
         cache.incr(VERSION_KEY)

@@ -162,9 +162,10 @@ def test_spaces_and_non_ascii_are_kept_as_typed(client, admin_member):
     assert not membership.user.check_password(password.strip())
 
 
-def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(
+def test_a_pending_user_from_another_customer_gets_an_offer_not_a_membership(
     admin_member, pending_member, other_customer, other_member
 ):
+    # Was: a membership and a second invitation at once; now «Bli med i …» (issue #15 item 2).
     services.membership_invite(
         customer=other_customer,
         email=pending_member.user.email,
@@ -172,8 +173,9 @@ def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(
         role="innkjoper",
         invited_by=other_member.user,
     )
-    assert [row.to for row in outbox("accounts.invitation")] == [pending_member.user.email]
-    assert not outbox("accounts.membership_added")
+    assert not outbox("accounts.invitation")
+    assert [row.to for row in outbox("accounts.membership_offer")] == [pending_member.user.email]
+    assert not pending_member.user.memberships.filter(customer=other_customer).exists()
 
 
 def test_one_invitation_event_sends_one_email(admin_member):

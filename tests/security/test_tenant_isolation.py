@@ -20,7 +20,7 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipOffer, Role
 from shop.cart import cart_add, cart_get_or_create
 from shop.lists import order_list_create
 from shop.models import Address, CartLine, Order
@@ -50,6 +50,14 @@ def _pending_membership(world):
     user.save(update_fields=["password"])
     member = MembershipFactory(customer=world.customer_b, user=user, role=Role.BUYER, invited_by=world.admin_b.user)
     return {"pk": member.pk}, member
+
+
+def _membership_offer(world):
+    offer = MembershipOffer.objects.create(
+        customer=world.customer_b, user=UserFactory(), email="tilbud@b.example", role=Role.BUYER,
+        invited_by=world.admin_b.user,
+    )
+    return {"pk": offer.pk}, offer
 
 
 def _order(world):
@@ -102,6 +110,7 @@ REGISTRY = {
     "accounts:membership_deactivate": _membership,
     "accounts:membership_reactivate": _membership,
     "accounts:invitation_resend": _pending_membership,
+    "accounts:offer_detail": _membership_offer,
     "shop:cart_line_update": _cart_line,
     "shop:cart_line_delete": _cart_line,
     "shop:order_detail": _order,
