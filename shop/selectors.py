@@ -9,7 +9,8 @@ QuerySets in `shop.models` and `shop.catalogue`.
 
 import uuid
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from .models import Address, Cart, CartLine, Order, OrderLine, OrderList, OrderListLine, Product, Stock
@@ -117,6 +118,23 @@ def product_get_by_number(*, number: str) -> Product | None:
     """The one active product whose varenummer, EL-nummer or EAN is `number` (None if none or two)."""
     hits = list(Product.objects.active().by_number(number)[:2])
     return hits[0] if len(hits) == 1 else None
+
+
+def product_list_by_numbers(*, skus, el_numbers) -> dict[tuple[str, str], Product]:
+    """Active products by varenummer (any case) or EL-nummer, in one query, keyed
+    `("sku", SKU.upper())` and `("el", el_number)`: lines kept from another system (the old shop's
+    orders and favourites) are matched to today's catalogue with it."""
+    skus = {sku.upper() for sku in skus if sku}
+    el_numbers = {number for number in el_numbers if number}
+    if not skus and not el_numbers:
+        return {}
+    found: dict[tuple[str, str], Product] = {}
+    products = Product.objects.active().annotate(sku_upper=Upper("sku"))
+    for product in products.filter(Q(sku_upper__in=skus) | Q(el_number__in=el_numbers)):
+        found[("sku", product.sku_upper)] = product
+        if product.el_number:
+            found[("el", product.el_number)] = product
+    return found
 
 
 def product_stock_by_branch(*, product) -> list[Stock]:
