@@ -7,6 +7,12 @@ class MigrationConfig(AppConfig):
     verbose_name = _("Flytting fra dagens nettbutikk")
 
     def ready(self):
+        from shop.history import order_history_register
+
         # Register the Celery tasks in every process: services queue the wave's task by name
         # (`services.move.FLAG_CUSTOMERS_TASK`) rather than importing tasks, which import services.
         from . import tasks  # noqa: F401
+        from .order_history import SOURCE
+
+        # The old shop's orders appear in «Mine ordre» through the shop's history hook.
+        order_history_register(SOURCE)

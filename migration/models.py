@@ -215,6 +215,16 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Endret av ansatt")
 
 
+class ReactivationReason(models.TextChoices):
+    """Why staff re-opened the old shop for someone who moved (the dashboard counts them)."""
+
+    ORDER_HISTORY = "order_history", _("Trenger ordrehistorikken")
+    FAVOURITES = "favourites", _("Trenger favorittene")
+    DOCUMENTS = "documents", _("Trenger fakturaer eller andre dokumenter")
+    ACCESS_PROBLEM = "access_problem", _("Kommer ikke inn i den nye nettbutikken")
+    OTHER = "other", _("Annet")
+
+
 class MigrationEventQuerySet(models.QuerySet):
     def activations(self):
         return self.filter(kind=EventKind.ACTIVATED)
@@ -249,6 +259,9 @@ class MigrationEvent(models.Model):
     actor_label = models.CharField(_("utført av (tekst)"), max_length=200, blank=True)
     kind = models.CharField(_("hendelse"), max_length=30, choices=EventKind.choices)
     detail = models.TextField(_("detaljer"), blank=True)
+    reason = models.CharField(
+        _("årsak"), max_length=30, choices=ReactivationReason.choices, blank=True
+    )  # re-activations only
 
     objects = MigrationEventQuerySet.as_manager()
 
