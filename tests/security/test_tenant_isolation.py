@@ -96,7 +96,17 @@ def _order_list(world):
     return {"pk": order_list.pk}, order_list
 
 
+def _legacy_order(world):
+    from migration.models import LegacyOrder
+
+    order = LegacyOrder.objects.create(customer=world.customer_b, number="B-GAMMEL-1", ordered_at="2024-05-02")
+    order.lines.create(line_number=1, sku=ProductFactory().sku, name="Vare fra dagens nettbutikk", quantity=2)
+    return {"pk": order.pk}, order
+
+
 REGISTRY = {
+    "legacy_orders:detail": _legacy_order,
+    "legacy_orders:reorder": _legacy_order,
     "accounts:membership_detail": _membership,
     "accounts:membership_buying": _membership,
     "shop:order_approval": _pending_order,
