@@ -12,6 +12,9 @@ million lines takes several minutes, COPY seconds (bench/history_import_bench.py
 (the SQLite quick runs) use bulk_create with the same results.
 """
 
+import csv
+import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -128,13 +131,15 @@ def legacy_history_import(
         with transaction.atomic():
             orders, rejected = _read_orders(orders_path, report, tick)
             existing = set(LegacyOrder.objects.values_list("number", flat=True))
-            lines, bad_orders = _read_lines(lines_path, report, tick, set(orders) | existing, rejected)
-            for number in sorted(bad_orders):
-                if orders.pop(number, None) is not None:
-                    report.orders_skipped += 1
-            report.orders_skipped += len(rejected)
-            _write_orders(list(orders.values()), report)
-            _write_lines(lines, bad_orders, report)
+            with _LineSink() as sink:
+                bad_orders = _read_lines(lines_path, report, tick, set(orders) | existing, rejected, sink.add)
+                sink.close_copy()  # the connection takes other statements only once the COPY ends
+                for number in sorted(bad_orders):
+                    if orders.pop(number, None) is not None:
+                        report.orders_skipped += 1
+                report.orders_skipped += len(rejected)
+                _write_orders(list(orders.values()), report)
+                sink.merge(bad_orders, report)
             if favourites_path:
                 _import_favourites(Path(favourites_path), report)
             if progress and total:
@@ -196,72 +201,106 @@ def _read_orders(path: Path, report: HistoryReport, tick) -> tuple[dict[str, tup
     return orders, rejected
 
 
-def _read_lines(path: Path, report: HistoryReport, tick, known: set[str], rejected: set[str]):
-    """The good line rows, and the order numbers that have a bad line (those orders are skipped)."""
+QUANTITY = re.compile(r"-?\d{1,9}(?:\.\d+)?")
+PRICE = re.compile(r"-?\d{1,12}(?:\.\d+)?")
+
+
+def _number(value: str, pattern) -> str | None:
+    """A decimal as text for COPY (PostgreSQL rounds it to the column's places), or None if invalid.
+
+    A regular expression instead of Decimal(): a million lines have two numbers each."""
+    value = value.replace(" ", "").replace("\xa0", "").replace(",", ".")
+    return value if pattern.fullmatch(value) else None
+
+
+def _fast_rows(path: Path, columns: list[str], report: HistoryReport):
+    """`_read_rows` for the big file: one decode and one csv.reader for the whole file when it is
+    valid UTF-8 (the usual case), yielding (line number, list of values in `columns` order); a file
+    with a bad byte goes through `_read_rows`, which reports the line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        for line, row in _read_rows(path, columns, report):
+            yield line, [row[c] for c in columns]
+        return
+    del raw
+    reader = csv.reader(io.StringIO(text), delimiter=";")
+    header = [h.strip() for h in next(reader, [])]
+    if not any(header):
+        report.problems.append(Problem(path.name, 1, "Filen er tom eller mangler overskriftsraden."))
+        return
+    missing = [c for c in columns if c not in header]
+    if missing:
+        report.problems.append(
+            Problem(path.name, 1, f"Mangler kolonner: {', '.join(missing)}. Ingen rader lest.")
+        )
+        return
+    index = [header.index(c) for c in columns]
+    width = len(header)
+    for values in reader:
+        if not values or (len(values) == 1 and not values[0].strip()):
+            continue
+        if len(values) < width:
+            report.problems.append(
+                Problem(path.name, reader.line_num, f"Mangler kolonner: {len(values)} av {width} felt.")
+            )
+            continue
+        yield reader.line_num, [values[i].strip() for i in index]
+
+
+def _read_lines(path: Path, report: HistoryReport, tick, known: set[str], rejected: set[str], add) -> set[str]:
+    """Pass the good line rows to `add`; return the order numbers that have a bad line (those orders
+    are skipped whole, and their lines dropped before the merge)."""
     name = path.name
-    lines: list[tuple] = []
     seen: set[tuple[str, int]] = set()
     bad_orders: set[str] = set()
     noted_rejected: set[str] = set()
-    for line, row in _read_rows(path, LINE_COLUMNS, report):
+    problems = report.problems
+
+    def refuse(line, number, reason):
+        problems.append(Problem(name, line, reason))
+        if number in known and number not in bad_orders:
+            bad_orders.add(number)
+            problems.append(Problem(name, line, f"Ordre {number} er hoppet over fordi en av linjene har feil."))
+
+    for line, (number, line_number, sku, el_number, item, quantity, unit, unit_price) in _fast_rows(
+        path, LINE_COLUMNS, report
+    ):
         tick()
-        number = row["order_number"]
-        if number in rejected:
+        if number in rejected:  # also when an earlier import loaded it: nothing of it changes now
             if number not in noted_rejected:  # once per order, not once per line
                 noted_rejected.add(number)
-                report.problems.append(
+                problems.append(
                     Problem(name, line, f"Linjene til ordre {number} er hoppet over fordi ordren har feil.")
                 )
             continue
-
-        def refuse(reason, number=number, line=line):
-            report.problems.append(Problem(name, line, reason))
-            if number in known and number not in bad_orders:
-                bad_orders.add(number)
-                report.problems.append(
-                    Problem(name, line, f"Ordre {number} er hoppet over fordi en av linjene har feil.")
-                )
-
         if number not in known:
-            report.problems.append(Problem(name, line, f"Ukjent ordrenummer {number!r}."))
+            problems.append(Problem(name, line, f"Ukjent ordrenummer {number!r}."))
             continue
-        try:
-            line_number = int(row["line_number"])
-        except ValueError:
-            line_number = -1
-        if not 0 <= line_number < 2**31:
-            refuse(f"Ugyldig linjenummer {row['line_number']!r}.")
+        if not line_number.isdigit() or len(line_number) > 9:
+            refuse(line, number, f"Ugyldig linjenummer {line_number!r}.")
             continue
-        if (number, line_number) in seen:
-            refuse(f"Linje {line_number} i ordre {number} står flere ganger i filen.")
+        key = (number, int(line_number))
+        if key in seen:
+            refuse(line, number, f"Linje {key[1]} i ordre {number} står flere ganger i filen.")
             continue
-        if not row["name"] and not row["sku"] and not row["el_number"]:
-            refuse("Linjen mangler både varenummer, EL-nummer og varenavn.")
+        if not item and not sku and not el_number:
+            refuse(line, number, "Linjen mangler både varenummer, EL-nummer og varenavn.")
             continue
-        quantity = _parse_decimal(row["quantity"], 3)
-        if quantity is None or abs(quantity) >= 10**9:
-            refuse(f"Ugyldig antall {row['quantity']!r}.")
+        amount = _number(quantity, QUANTITY)
+        if amount is None:
+            refuse(line, number, f"Ugyldig antall {quantity!r}.")
             continue
-        unit_price = None
-        if row["unit_price"]:
-            unit_price = _parse_decimal(row["unit_price"], 2)
-            if unit_price is None or abs(unit_price) >= 10**12:
-                refuse(f"Ugyldig enhetspris {row['unit_price']!r}.")
+        price = None
+        if unit_price:
+            price = _number(unit_price, PRICE)
+            if price is None:
+                refuse(line, number, f"Ugyldig enhetspris {unit_price!r}.")
                 continue
-        seen.add((number, line_number))
-        lines.append(
-            (
-                number,
-                line_number,
-                row["sku"][:40],
-                row["el_number"][:20],
-                (row["name"] or row["sku"] or row["el_number"])[:300],
-                quantity,
-                row["unit"][:20],
-                unit_price,
-            )
-        )
-    return lines, bad_orders
+        seen.add(key)
+        add((number, key[1], sku[:40], el_number[:20], (item or sku or el_number)[:300], amount, unit[:20], price))
+    return bad_orders
 
 
 ORDER_FIELDS = ["customer_id", "number", "username", "ordered_at", "reference", "status", "total_excl_vat"]
@@ -321,66 +360,116 @@ def _write_orders(rows: list[tuple], report: HistoryReport) -> None:
     report.orders_unchanged += len(rows) - created - updated
 
 
-def _write_lines(rows: list[tuple], bad_orders: set[str], report: HistoryReport) -> None:
-    if connection.vendor == "postgresql":
-        table = LegacyOrderLine._meta.db_table
-        orders = LegacyOrder._meta.db_table
-        tmp_columns = "order_number, line_number, " + ", ".join(LINE_FIELDS)
-        target = "order_id, line_number, " + ", ".join(LINE_FIELDS)
-        changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in LINE_FIELDS)
-        with connection.cursor() as cursor:
-            cursor.execute(
+class _LineSink:
+    """Where the good lines go while the file is read: straight into a COPY to a temporary table on
+    PostgreSQL (a million lines are never all in memory), a list elsewhere. `merge()` then drops the
+    lines of skipped orders and upserts the rest."""
+
+    def __enter__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.rows: list[tuple] = []
+        if self.postgres:
+            self.cursor = connection.cursor()
+            self.cursor.execute(
                 "CREATE TEMP TABLE tmp_legacy_line (order_number varchar(40), line_number integer, "
                 "sku varchar(40), el_number varchar(20), name varchar(300), quantity numeric(12, 3), "
                 "unit varchar(20), unit_price numeric(14, 2)) ON COMMIT DROP"
             )
-            with cursor.copy(f"COPY tmp_legacy_line ({tmp_columns}) FROM STDIN") as copy:
-                for row in rows:
-                    if row[0] not in bad_orders:
-                        copy.write_row(row)
-            created, updated = _merge_counts(
-                cursor,
-                f"INSERT INTO {table} ({target}) SELECT o.id, t.line_number, "  # noqa: S608
-                + ", ".join(f"t.{c}" for c in LINE_FIELDS)
-                + f" FROM tmp_legacy_line t JOIN {orders} o ON o.number = t.order_number "
-                f"ON CONFLICT (order_id, line_number) DO UPDATE SET {changed} "
-                f"WHERE ({', '.join(f'{table}.{c}' for c in LINE_FIELDS)}) "
-                f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in LINE_FIELDS)})",
+            self._copy = self.cursor.copy(
+                "COPY tmp_legacy_line (order_number, line_number, sku, el_number, name, quantity, unit, "
+                "unit_price) FROM STDIN"
             )
-            cursor.execute("DROP TABLE tmp_legacy_line")
-        total = sum(1 for row in rows if row[0] not in bad_orders)
-    else:
-        rows = [r for r in rows if r[0] not in bad_orders]
-        ids = dict(LegacyOrder.objects.filter(number__in={r[0] for r in rows}).values_list("number", "pk"))
-        existing = {
-            (order_id, line_number): tuple(values)
-            for order_id, line_number, *values in LegacyOrderLine.objects.filter(
-                order_id__in=ids.values()
-            ).values_list("order_id", "line_number", *LINE_FIELDS)
-        }
-        new, changed = [], []
-        for number, line_number, *values in rows:
-            key = (ids[number], line_number)
-            if key not in existing:
-                new.append((key, values))
-            elif existing[key] != tuple(values):
-                changed.append((key, values))
-        LegacyOrderLine.objects.bulk_create(
-            [
-                LegacyOrderLine(
-                    order_id=key[0], line_number=key[1], **dict(zip(LINE_FIELDS, values, strict=True))
-                )
-                for key, values in new + changed
-            ],
-            batch_size=BATCH,
-            update_conflicts=True,
-            unique_fields=["order", "line_number"],
-            update_fields=LINE_FIELDS,
+            self.copy = self._copy.__enter__()
+            self.add = self.copy.write_row
+        else:
+            self.add = self.rows.append
+        return self
+
+    def close_copy(self) -> None:
+        if self.postgres and not self.copy_closed:
+            self.copy_closed = True
+            self._copy.__exit__(None, None, None)
+
+    def __exit__(self, *exc):
+        if self.postgres:
+            if not self.copy_closed:
+                self.copy_closed = True
+                self._copy.__exit__(*exc)
+            self.cursor.close()
+        return False
+
+    copy_closed = False
+
+    def merge(self, bad_orders: set[str], report: HistoryReport) -> None:
+        if self.postgres:
+            self.close_copy()
+            created, updated, total = _merge_lines_postgres(self.cursor, bad_orders)
+        else:
+            created, updated, total = _merge_lines_orm([r for r in self.rows if r[0] not in bad_orders])
+        report.lines_created += created
+        report.lines_updated += updated
+        report.lines_unchanged += total - created - updated
+
+
+def _merge_lines_postgres(cursor, bad_orders: set[str]) -> tuple[int, int, int]:
+    table = LegacyOrderLine._meta.db_table
+    orders = LegacyOrder._meta.db_table
+    target = "order_id, line_number, " + ", ".join(LINE_FIELDS)
+    changed = ", ".join(f"{c} = EXCLUDED.{c}" for c in LINE_FIELDS)
+    if bad_orders:
+        cursor.execute("DELETE FROM tmp_legacy_line WHERE order_number = ANY(%s)", [sorted(bad_orders)])
+    cursor.execute("SELECT count(*) FROM tmp_legacy_line")
+    (total,) = cursor.fetchone()
+    created, updated = _merge_counts(
+        cursor,
+        f"INSERT INTO {table} ({target}) SELECT o.id, t.line_number, "  # noqa: S608
+        + ", ".join(f"t.{c}" for c in LINE_FIELDS)
+        + f" FROM tmp_legacy_line t JOIN {orders} o ON o.number = t.order_number "
+        f"ON CONFLICT (order_id, line_number) DO UPDATE SET {changed} "
+        f"WHERE ({', '.join(f'{table}.{c}' for c in LINE_FIELDS)}) "
+        f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in LINE_FIELDS)})",
+    )
+    cursor.execute("DROP TABLE tmp_legacy_line")
+    return created, updated, total
+
+
+def _merge_lines_orm(rows: list[tuple]) -> tuple[int, int, int]:
+    def typed(values):
+        sku, el_number, name, quantity, unit, price = values
+        return (
+            sku,
+            el_number,
+            name,
+            Decimal(quantity).quantize(Decimal("0.001")),
+            unit,
+            None if price is None else Decimal(price).quantize(Decimal("0.01")),
         )
-        created, updated, total = len(new), len(changed), len(rows)
-    report.lines_created += created
-    report.lines_updated += updated
-    report.lines_unchanged += total - created - updated
+
+    ids = dict(LegacyOrder.objects.filter(number__in={r[0] for r in rows}).values_list("number", "pk"))
+    existing = {
+        (order_id, line_number): tuple(values)
+        for order_id, line_number, *values in LegacyOrderLine.objects.filter(order_id__in=ids.values()).values_list(
+            "order_id", "line_number", *LINE_FIELDS
+        )
+    }
+    new, changed = [], []
+    for number, line_number, *values in rows:
+        key, values = (ids[number], line_number), typed(values)
+        if key not in existing:
+            new.append((key, values))
+        elif existing[key] != values:
+            changed.append((key, values))
+    LegacyOrderLine.objects.bulk_create(
+        [
+            LegacyOrderLine(order_id=key[0], line_number=key[1], **dict(zip(LINE_FIELDS, values, strict=True)))
+            for key, values in new + changed
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["order", "line_number"],
+        update_fields=LINE_FIELDS,
+    )
+    return len(new), len(changed), len(rows)
 
 
 def _import_favourites(path: Path, report: HistoryReport) -> None:

@@ -25,7 +25,7 @@ def test_customer_admin_page_shows_how_much_history_was_carried_over(client, sta
     assert "Ingen historikk importert fra dagens nettbutikk ennå." in page
 
     for n in range(3):
-        order = LegacyOrder.objects.create(customer=customer, number=f"L-{n}", ordered_at="2025-01-0{}".format(n + 1))
+        order = LegacyOrder.objects.create(customer=customer, number=f"L-{n}", ordered_at=f"2025-01-0{n + 1}")
         LegacyOrderLine.objects.create(order=order, line_number=1, name="Kabel", quantity=Decimal(1))
         LegacyOrderLine.objects.create(order=order, line_number=2, name="Boks", quantity=Decimal(2))
     LegacyAccountFactory(customer=customer).favourites.create(sku="ABC", quantity=2)
