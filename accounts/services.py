@@ -15,26 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
+from core.links import LinkError, link_read, link_ref
 from core.models import OutboundEmail
 
 from .models import Customer, Membership, MembershipOffer, Role, User, UserManager
-from .tokens import TokenError, make_token, read_token
-
-INVITATION_PURPOSE = "invitation"
 
 
 class MembershipError(ValidationError):
     """A membership change that is not allowed; the message is shown to the user as is."""
-
-
-def invitation_max_age() -> int:
-    return settings.INVITATION_TIMEOUT_DAYS * 24 * 60 * 60
-
-
-def invitation_url(*, user: User, customer: Customer) -> str:
-    token = make_token(user, INVITATION_PURPOSE)
-    path = reverse("accounts:invitation_accept", kwargs={"customer_id": customer.pk, "token": token})
-    return f"{settings.SHOP_URL}{path}"
 
 
 def _active_administrators(customer: Customer):
@@ -98,8 +86,9 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
             "customer_number": membership.customer.number,
             "invited_by": (invited_by.get_full_name() if invited_by else ""),
             "role": str(membership.get_role_display()),
-            "url": invitation_url(user=membership.user, customer=membership.customer),
             "valid_days": settings.INVITATION_TIMEOUT_DAYS,
+            # Signed when the email is sent (core.links): no live link in the outbox.
+            "links": {"url": link_ref("invitation", membership.user, customer_id=membership.customer_id)},
         },
     )
 
@@ -315,24 +304,23 @@ def user_set_initial_password(*, user: User, password: str) -> User:
 
 
 def invitation_membership_get(*, token: str, customer_id, lock: bool = False) -> Membership:
-    """The membership a colleague's invitation link was made for, or raise TokenError.
+    """The membership a colleague's invitation link was made for, or raise LinkError.
 
     The link is good while its user is active, has no password yet and is an active member of the
     customer in the link. With `lock`, the user row is read with a row lock (inside a transaction).
     """
-    queryset = User.objects.select_for_update() if lock else None
-    user = read_token(token, INVITATION_PURPOSE, max_age=invitation_max_age(), queryset=queryset)
+    user = link_read("invitation", token, lock=lock)
     if not user.is_active:
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     if user.has_usable_password():
-        raise TokenError("used")
+        raise LinkError("used")
     membership = (
         Membership.objects.filter(user=user, customer_id=customer_id, is_active=True)
         .select_related("customer")
         .first()
     )
     if membership is None:
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     membership.user = user
     return membership
 
@@ -342,7 +330,7 @@ def invitation_accept(*, token: str, customer_id, password: str) -> Membership:
     """A colleague sets their first password through the invitation link; returns the membership.
 
     The link is read again with the user row locked, so two submits of one link cannot both set a
-    password (the second gets TokenError("used")); the password goes through
+    password (the second gets LinkError("used")); the password goes through
     `user_set_initial_password`, which also marks the address verified for allauth.
     """
     membership = invitation_membership_get(token=token, customer_id=customer_id, lock=True)

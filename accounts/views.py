@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.links import LinkError
 
 from . import services
 from .forms import BuyingRightsForm, InviteForm, ProfileForm, RoleForm, SetPasswordForm
@@ -20,7 +21,6 @@ from .selectors import (
     membership_offer_list_for_customer,
 )
 from .tenancy import SESSION_KEY, customer_required, redirect_back
-from .tokens import TokenError
 
 administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 
@@ -294,7 +294,7 @@ def invitation_accept(request, customer_id, token):
     """The colleague's set-password page; on success they are logged in at the inviting customer."""
     try:
         membership = services.invitation_membership_get(token=token, customer_id=customer_id)
-    except TokenError as exc:
+    except LinkError as exc:
         return _invitation_problem(request, exc.reason)
     form = SetPasswordForm(membership.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -302,7 +302,7 @@ def invitation_accept(request, customer_id, token):
             membership = services.invitation_accept(
                 token=token, customer_id=customer_id, password=form.cleaned_data["password1"]
             )
-        except TokenError as exc:
+        except LinkError as exc:
             return _invitation_problem(request, exc.reason)
         user = membership.user
         if request.user.is_authenticated and request.user.pk != user.pk:

@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import metrics as core_metrics
 from core import views as core_views
+from core.views import media_serve
 from identity import views as identity_views
 
 handler403 = "core.views.error_403"
@@ -15,6 +17,7 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
@@ -32,3 +35,8 @@ urlpatterns = [
     path("ordre/dagens-nettbutikk/", include("migration.history_urls")),
     path("", include("shop.urls")),
 ]
+
+if settings.MEDIA_SERVE:
+    # Product pictures and datasheets from MEDIA_ROOT (public catalogue files, never customer data).
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media"))
+

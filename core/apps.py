@@ -1,4 +1,7 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
@@ -7,3 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+        # LOG_FORMAT=json promises JSON on every line: Python warnings go through logging too.
+        if settings.LOG_FORMAT == "json":
+            logging.captureWarnings(True)

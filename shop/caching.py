@@ -1,7 +1,7 @@
 """Caches for what does not change per request: the category tree, list counts, facets, page ids.
 
 Everything is keyed by a catalogue version that moves on every ORM write to a product, category,
-stock row, net price or discount (signals below) and after a catalogue import
+stock row, net price, discount, product picture or document (signals below) and after a catalogue import
 (`catalogue_changed()`), so a cached value is never older than the data it was computed from; the
 timeout only bounds how long unused keys linger. Keys are built from the SQL of the query they
 stand for, so a customer-specific query (sorted by that customer's prices) gets its own key.
@@ -173,8 +173,17 @@ def categories_all() -> list:
 
 @receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")
 def _catalogue_model_changed(sender, **kwargs):
-    from .models import Category, CustomerDiscount, CustomerNetPrice, Product, Stock
+    from .models import (
+        Category,
+        CustomerDiscount,
+        CustomerNetPrice,
+        Product,
+        ProductDocument,
+        ProductImage,
+        Stock,
+    )
 
-    # Prices matter too: a list sorted by price caches the customer's page ids.
-    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount):
+    # Prices matter too: a list sorted by price caches the customer's page ids. A new picture or
+    # datasheet is a catalogue change as well: product pages and lists show it at once.
+    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount, ProductImage, ProductDocument):
         catalogue_changed()

@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from .pricing import vat_of
+
 
 @dataclass(frozen=True)
 class HistoryRow:
@@ -34,6 +36,10 @@ class HistoryRow:
     @property
     def pk(self) -> str:
         return self.key
+
+    @property
+    def total_incl_vat(self) -> Decimal | None:
+        return None if self.total_excl_vat is None else self.total_excl_vat + vat_of(self.total_excl_vat)
 
 
 class HistoryResult:

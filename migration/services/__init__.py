@@ -10,7 +10,6 @@ import from `migration.services`.
 
 from .activation import (
     ActivationRefused,
-    activation_max_age,
     activation_request,
     legacy_account_activate,
     legacy_account_activate_by_link,
@@ -26,13 +25,13 @@ from .history import (
     legacy_order_lines_to_cart_items,
 )
 from .links import (
-    INVITATION_SALT,
-    RESET_SALT,
-    activation_url,
+    activation_link,
     invitation_read,
     invitation_token,
+    legacy_reset_link,
     legacy_reset_read,
     legacy_reset_token,
+    move_form_link,
 )
 from .move import (
     FlagResult,
@@ -60,8 +59,6 @@ __all__ = [
     "customer_history_counts",
     "legacy_favourites_carry_over",
     "legacy_order_lines_to_cart_items",
-    "INVITATION_SALT",
-    "RESET_SALT",
     "ActivationRefused",
     "EmailKind",
     "FlagResult",
@@ -69,9 +66,8 @@ __all__ = [
     "SubmitResult",
     "TransitionError",
     "WavePlan",
-    "activation_max_age",
     "activation_request",
-    "activation_url",
+    "activation_link",
     "customer_flag_for_move",
     "customers_flag_chunk",
     "customers_flag_for_move",
@@ -92,11 +88,13 @@ __all__ = [
     "legacy_account_resend_invitation",
     "legacy_account_set_password",
     "legacy_account_submit_move",
+    "legacy_reset_link",
     "legacy_reset_read",
     "legacy_reset_token",
     "email_key",
     "migration_event_build",
     "migration_event_record",
+    "move_form_link",
     "move_interest_create",
     "reminders_send",
 ]

@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
 from accounts.models import Membership, Role, User
-from tests.accounts.conftest import outbox, page_text
+from tests.accounts.conftest import email_links, outbox, page_text
 from tests.factories import CustomerFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_adding_a_new_email_creates_a_pending_user_and_sends_an_invitation(admin
     assert mail.to == "ny.kollega@firma.example"
     assert mail.context["customer_name"] == admin_member.customer.name
     assert mail.context["invited_by"] == admin_member.user.name
-    assert "/konto/invitasjon/" in mail.context["url"]
+    assert "/konto/invitasjon/" in email_links(mail)["url"]
     assert "invitert" in page_text(response)
 
 

@@ -126,12 +126,16 @@ REGISTRY = {
     "shop:order_detail": _order,
     "shop:order_confirmation": _order,
     "shop:order_reorder": _order,
+    "shop:order_pdf": _order,
+    "shop:order_csv": _order,
+    "shop:order_xlsx": _order,
     "shop:address_delete": _address,
 }
 
 EXEMPT = {
     "shop:category": "catalogue category slug: the catalogue is the same for every customer",
     "shop:product": "product SKU: the catalogue is the same for every customer (prices are per customer)",
+    "media": "public product pictures and datasheets from MEDIA_ROOT (catalogue content, no customer data)",
     "faq:topic": "public help page",
     "faq:question": "public help answer",
     "accounts:invitation_accept": "the signed token is the credential (tests/security/test_tokens.py)",
