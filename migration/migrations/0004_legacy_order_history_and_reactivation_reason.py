@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0003_merge_membership_offer_and_buying_rights'),
-        ('migration', '0002_migrationevent_kind_edited_by_staff'),
+        ('migration', '0003_keyed_legacy_hashes_drop_pending_table'),
         ('shop', '0004_order_approval_and_order_lists'),
     ]
 
