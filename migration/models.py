@@ -240,8 +240,8 @@ class MigrationEvent(models.Model):
     kind = models.CharField(_("hendelse"), max_length=30, choices=EventKind.choices)
     detail = models.TextField(_("detaljer"), blank=True)
     reason = models.CharField(
-        _("årsak"), max_length=30, choices=ReactivationReason.choices, blank=True
-    )  # re-activations only
+        _("årsak"), max_length=30, choices=ReactivationReason.choices, blank=True, default="", db_default=""
+    )  # re-activations only; db_default: bulk COPY writers (bench seed) leave it out
 
     objects = MigrationEventQuerySet.as_manager()
 
