@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from .delivery import email_render
 from .email import outbox_resend
 from .models import OutboundEmail
+from .retention import PURGED_KEY, outbox_is_purged
 
 
 @admin.register(OutboundEmail)
@@ -25,7 +26,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("forhåndsvisning"))
     def preview(self, obj):
-        message = email_render(obj)
+        if outbox_is_purged(obj):
+            return _("Innholdet er slettet etter oppbevaringstiden.")
+        if obj.status == OutboundEmail.Status.SENT:
+            return _("Innholdet slettes når e-posten er sendt.")
+        # Never a live link: links render as a placeholder here (they are signed only for sending).
+        message = email_render(obj, sign_links=False)
         # The plain-text body is rendered without autoescaping and comes back marked safe, so
         # format_html alone would pass a customer's "<script>" straight into the admin page.
         return format_html("<strong>{}</strong><pre>{}</pre>", escape(message.subject), escape(message.body))
@@ -33,7 +39,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send valgte e-poster på nytt"))
     def resend(self, request, queryset):
         count = 0
-        for email in queryset.exclude(status=OutboundEmail.Status.SENT):
+        # Rows past the retention period have no content left to send (core.retention).
+        for email in queryset.exclude(status=OutboundEmail.Status.SENT).exclude(context__has_key=PURGED_KEY):
             outbox_resend(email)
             count += 1
         self.message_user(

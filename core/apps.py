@@ -1,6 +1,16 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Drift"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the deploy checks)
+
+        # LOG_FORMAT=json promises JSON on every line: Python warnings go through logging too.
+        if settings.LOG_FORMAT == "json":
+            logging.captureWarnings(True)

@@ -9,4 +9,8 @@ class MigrationConfig(AppConfig):
     def ready(self):
         # Register the Celery tasks in every process: services queue the wave's task by name
         # (`services.move.FLAG_CUSTOMERS_TASK`) rather than importing tasks, which import services.
-        from . import tasks  # noqa: F401
+        # The flow's signed-link kinds, registered with core.links (which names no app).
+        from . import (
+            links,  # noqa: F401
+            tasks,  # noqa: F401
+        )

@@ -13,19 +13,46 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Branch, Customer
+from core.links import LinkError, link_read
 
 from .charts import activation_chart
 from .models import CustomerMove, LegacyAccount, MigrationEvent
 
 
 def user_awaiting_activation(user) -> bool:
-    """True if `user` is active and has a submitted legacy account waiting for the activation link."""
-    return user.is_active and LegacyAccount.objects.awaiting_activation().filter(user=user).exists()
+    """True if `user` waits for the activation link of a submitted legacy account.
+
+    Either an existing, active user (the link proves the address, then the membership is added), or
+    a user the move form created: inactive until the link proves the address. Such a pending user
+    is told apart from one deactivated by staff by what only the move form leaves behind: created
+    by the submit of an open (`is_active`) legacy account still in «Skjema sendt» (`date_joined`
+    is that account's `submitted_at`), never logged in, no usable password. Anyone else who is
+    inactive was shut out by staff (or existed before the move form) and stays refused. To stop a
+    pending user, staff close the legacy account.
+    """
+    awaiting = LegacyAccount.objects.awaiting_activation().filter(user=user)
+    if user.is_active:
+        return awaiting.exists()
+    return (
+        user.last_login is None
+        and not user.has_usable_password()
+        and awaiting.filter(is_active=True, submitted_at__lte=user.date_joined).exists()
+    )
 
 
-def legacy_account_for_session(pk) -> LegacyAccount | None:
-    """The legacy account a gate session is logged in as, if it may still log in."""
-    return LegacyAccount.objects.filter(pk=pk, is_active=True).select_related("customer__branch").first()
+def legacy_account_for_session(token: str) -> LegacyAccount | None:
+    """The legacy account a gate session is logged in as, if it may still log in.
+
+    The session holds a "legacy_session" token (core.links) bound to the stored legacy hash and the
+    account's state: a new legacy password, a shut-out, a move or LEGACY_SESSION_MAX_AGE ends it.
+    """
+    try:
+        account = link_read(
+            "legacy_session", token, queryset=LegacyAccount.objects.select_related("customer__branch")
+        )
+    except LinkError:
+        return None
+    return account if account.is_active else None
 
 
 def customer_move_get(customer_id) -> CustomerMove | None:

@@ -181,6 +181,7 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine], membersh
         membership = membership_of(user=order.user, customer=order.customer)
     show_prices = membership is None or membership.can_see_prices
     context = {
+        "order_id": order.pk,  # the PDF attachment is rendered from the order when the email is sent
         "order_number": order.number,
         "customer": f"{order.customer.number} {order.customer.name}",
         "name": order.user.get_short_name(),

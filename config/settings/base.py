@@ -2,6 +2,10 @@
 
 With nothing set, `manage.py runserver` works: SQLite, eager Celery, local-memory cache and the
 console email backend. Production overrides live in `production.py`, test tweaks in `test.py`.
+
+Over 450 lines because it is the one list of every setting the shop reads, in sections, mirrored by
+`.env.example` (tests/ops/test_config_files.py keeps the two in step); split, an operator would have
+to look in several files for one variable.
 """
 
 from pathlib import Path
@@ -50,10 +54,12 @@ INSTALLED_APPS = [
     "shop",
     "faq",
     "identity",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,6 +72,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.CurrentCustomerMiddleware",
+]
+# Request counts and latencies for /metrics (core/metrics.py): the first and the last middleware.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,13 +114,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery -------------------------------------------------------------------------------
 
+# The broker (and Celery results, the beat lock): a Redis with `noeviction` and persistence.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache (cached sessions, rate-limit counters, list fragments) may live in a second Redis that
+# evicts (`maxmemory` + `allkeys-lru`); unset, it shares REDIS_URL. Sessions are written through to
+# the database in production, so an evicted session is read back from there.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 
-if REDIS_URL:
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
         }
     }
@@ -139,7 +156,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # Retention (README «Operations»): expired sessions and old outbox bodies, daily.
+    "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60.0 * 60 * 24},
+    "outbox-purge": {"task": "core.tasks.outbox_purge", "schedule": 60.0 * 60 * 24},
 }
+# Django's logging config applies to worker and beat too (LOG_FORMAT, the request and task ids):
+# core.celery_signals answers Celery's setup_logging signal, so Celery leaves logging alone.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One scheduler: with Redis, beat keeps its schedule in Redis and runs only while it holds a lock
+# there (celery-redbeat); a second beat process waits for the lock and takes over when the first
+# stops. core.beat.Scheduler also records each tick for the beat health check.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "core.beat.Scheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat:")
+    # Beat wakes at least this often (seconds); the lock expires after BEAT_LOCK_TIMEOUT seconds
+    # without a tick, and a waiting beat takes over.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_LOOP_INTERVAL", default=30)
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": 60}
 
 # --- Email ---------------------------------------------------------------------------------------
 
@@ -161,6 +196,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
 # First retry delay; it doubles per attempt up to 30 minutes (below the broker's visibility timeout).
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# Days an outbox row keeps its content (the context the email was rendered from); after that the
+# row, its recipient, status and dates stay for the record and the content is removed (core.retention).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# /healthz?deep=1 answers 503 when the oldest pending outbox row waited longer than this (seconds).
+HEALTHZ_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTHZ_OUTBOX_MAX_AGE_SECONDS", default=15 * 60)
 
 # --- Authentication ------------------------------------------------------------------------------
 
@@ -183,7 +223,14 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    # ~475,000 breached passwords shipped with the project (accounts/breached.py), plus the
+    # optional online range check below.
+    {"NAME": "accounts.validators.BreachedPasswordValidator"},
 ]
+# Optional k-anonymity check against a Pwned Passwords range API (e.g. its public /range/ URL);
+# unset: only the shipped list. Only 5 hex characters of the password's SHA-1 are sent.
+PASSWORD_BREACH_RANGE_URL = env("PASSWORD_BREACH_RANGE_URL", default="")
+PASSWORD_BREACH_TIMEOUT_SECONDS = env.float("PASSWORD_BREACH_TIMEOUT_SECONDS", default=2.0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -214,10 +261,20 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Reset links die on use, on email change and when staff deactivate the user.
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.password_reset.ActiveUserPasswordResetTokenGenerator"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.links.ActiveUserPasswordResetTokenGenerator"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SHOP_URL.startswith("https") else "http"
+# --- Re-authentication before account changes (security review, issue #15 item 4) ---
+# Adding, removing or making primary an email address (the «Endre e-post» flow) asks for the
+# password again unless the person entered it in the last ACCOUNT_REAUTHENTICATION_TIMEOUT
+# seconds: a session left open on a shared PC cannot move the account to another address (and
+# then reset its password). The password change form asks for the current password itself.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# allauth.mfa (added by the staff work): its TOTP, recovery-code and WebAuthn settings ask for
+# re-authentication too. This is allauth's default; stated so that nobody turns it off.
+MFA_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -252,6 +309,9 @@ MIGRATION_FLAG_CHUNK = env.int("MIGRATION_FLAG_CHUNK", default=100)
 LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
 # Legacy «Glemt passord?» links stay valid this long (seconds).
 LEGACY_RESET_MAX_AGE = env.int("LEGACY_RESET_MAX_AGE", default=60 * 60 * 24)
+# A login at the legacy gate lasts this long (seconds), and only while the stored legacy hash and the
+# account's state are as they were (core.links, kind "legacy_session").
+LEGACY_SESSION_MAX_AGE = env.int("LEGACY_SESSION_MAX_AGE", default=60 * 60 * 2)
 # Rate limits for the gate, its reset, «Aktiver», «Meld interesse» and the move form, in allauth's
 # syntax (core/ratelimit.py): per client address and per key (legacy username, email, legacy account).
 MIGRATION_RATE_LIMITS = {
@@ -263,7 +323,8 @@ MIGRATION_RATE_LIMITS = {
 }
 CELERY_BEAT_SCHEDULE["migration-reminders"] = {
     "task": "migration.tasks.send_reminders",
-    "schedule": 60.0 * 60,
+    # Hourly; shorter only in tests of the scheduler.
+    "schedule": float(env.int("MIGRATION_REMINDER_INTERVAL_SECONDS", default=60 * 60)),
 }
 
 # --- Shop ----------------------------------------------------------------------------------------
@@ -275,6 +336,12 @@ SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Seconds a list count, manufacturer facet or category tree may stay in the cache. They are also
 # keyed by a catalogue version that moves on every product/category/stock change and import.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
+
+# The order confirmation email carries the order as a PDF (rendered by the worker when it sends).
+ORDER_CONFIRMATION_PDF = env.bool("ORDER_CONFIRMATION_PDF", default=True)
+# Attachments by email kind: a dotted path to a function (outbox row) → [(filename, bytes, mimetype)],
+# called when the email is rendered for sending. The outbox (core) knows no app's code.
+EMAIL_ATTACHMENTS = {"shop.order_confirmation": "shop.order_documents.order_confirmation_attachments"}
 
 # --- Help and contact ----------------------------------------------------------------------------
 
@@ -319,9 +386,10 @@ CELERY_BEAT_SCHEDULE["oidc-tokens-clear"] = {
 }
 # Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
 IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
-# Logging out of the back office with a valid id_token_hint logs out of the shop too, without a
-# question (one login for every system, often on shared PCs); without a hint the user is asked.
-IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
+# Logging out of a client asks the person whether to log out of the shop too, also with a valid
+# id_token_hint: an ID token is no proof that the person is asking (any page can send the browser
+# to the logout URL with an old one). Security review, issue #15 item 8.
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = True
 
 # The login, consent and logout pages may send the person on to a registered client's redirect
 # URI; their Content-Security-Policy allows those origins in form-action (identity/middleware.py).
@@ -374,8 +442,36 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Media: product pictures and documents ------------------------------------------------------
+
+# Uploaded and imported files go through Django's storage API: a folder by default, an S3-compatible
+# bucket (django-storages) when MEDIA_S3_BUCKET is set; credentials come the usual boto3 way
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, or the instance's role).
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            # Product pictures and datasheets are public catalogue content: plain, cacheable URLs.
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# With files in a folder the app serves /media/ itself (public catalogue files only; a proxy in front
+# may serve MEDIA_ROOT instead and set MEDIA_SERVE=False).
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=not MEDIA_S3_BUCKET)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -384,6 +480,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Logging: one line per event, each with the request id ---------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# "text" (development) or "json": one JSON object per line on web, worker and beat, with the
+# request id (carried into the Celery tasks a request enqueues) and the Celery task id.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -392,17 +491,48 @@ LOGGING = {
         "line": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {
+            "()": "core.logging.JsonFormatter",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "line",
+            "formatter": "json" if LOG_FORMAT == "json" else "line",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console handler (DEBUG only, message without format) would print each
+        # django.* line a second time; the root handler is the one place lines are written.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; fontTools every font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Errors and metrics (README «Operations») -----------------------------------------------------
+
+# Bearer token for /metrics (Prometheus); unset, /metrics answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# The shop's own gauges on /metrics, one collector per app that has figures to show.
+METRICS_COLLECTORS = ["core.metrics.CoreCollector", "migration.metrics.LegacyAccountCollector"]
+# Optional error reports to Sentry (or a compatible service); nothing is sent without a DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+# The release tag: set by the image build (the git commit) or by hand.
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

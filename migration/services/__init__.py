@@ -10,7 +10,6 @@ import from `migration.services`.
 
 from .activation import (
     ActivationRefused,
-    activation_max_age,
     activation_request,
     legacy_account_activate,
     legacy_account_activate_by_link,
@@ -20,13 +19,13 @@ from .deadline import deadline_bounds
 from .events import migration_event_build, migration_event_record
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
 from .links import (
-    INVITATION_SALT,
-    RESET_SALT,
-    activation_url,
+    activation_link,
     invitation_read,
     invitation_token,
+    legacy_reset_link,
     legacy_reset_read,
     legacy_reset_token,
+    move_form_link,
 )
 from .move import (
     FlagResult,
@@ -50,8 +49,6 @@ from .state import (
 )
 
 __all__ = [
-    "INVITATION_SALT",
-    "RESET_SALT",
     "ActivationRefused",
     "EmailKind",
     "FlagResult",
@@ -59,9 +56,8 @@ __all__ = [
     "SubmitResult",
     "TransitionError",
     "WavePlan",
-    "activation_max_age",
     "activation_request",
-    "activation_url",
+    "activation_link",
     "customer_flag_for_move",
     "customers_flag_chunk",
     "customers_flag_for_move",
@@ -82,11 +78,13 @@ __all__ = [
     "legacy_account_resend_invitation",
     "legacy_account_set_password",
     "legacy_account_submit_move",
+    "legacy_reset_link",
     "legacy_reset_read",
     "legacy_reset_token",
     "email_key",
     "migration_event_build",
     "migration_event_record",
+    "move_form_link",
     "move_interest_create",
     "reminders_send",
 ]

@@ -7,14 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
-from accounts.services import MembershipError, user_set_initial_password
-from accounts.tokens import TokenError, read_token
+from accounts.services import MembershipError, user_activate_pending, user_set_initial_password
 from core.email import email_enqueue
+from core.links import LinkError, link_read
 
 from ..models import EventKind, LegacyAccount, State
+from ..selectors import user_awaiting_activation
 from .common import EmailKind, email_key
 from .events import migration_event_record
-from .links import activation_url
+from .links import activation_link
 from .state import legacy_account_transition
 
 
@@ -24,10 +25,6 @@ class ActivationRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def activation_max_age() -> int:
-    return settings.ACTIVATION_TIMEOUT_DAYS * 86400
 
 
 def _role_for(account: LegacyAccount) -> str:
@@ -62,7 +59,7 @@ def _activation_enqueue(user, account: LegacyAccount, *, event, existing_user: b
             "customer_number": account.customer.number,
             "customer_name": account.customer.name,
             "email": user.email,
-            "activation_url": activation_url(user),
+            "links": {"activation_url": activation_link(user)},
             "days": settings.ACTIVATION_TIMEOUT_DAYS,
             "existing_user": existing_user,
         },
@@ -109,16 +106,17 @@ def legacy_account_activate_by_link(*, token: str, password: str | None = None, 
     Raises ActivationRefused, changing nothing, if the link is invalid, expired or used. Returns
     (user, accounts activated).
     """
-    User = get_user_model()
     with transaction.atomic():
         try:
-            user = read_token(
-                token, "activation", max_age=activation_max_age(), queryset=User.objects.select_for_update()
-            )
+            user = link_read("activation", token, lock=True)
+            if not user_awaiting_activation(user):  # nothing to activate, or deactivated by staff
+                raise ActivationRefused("used")
+            if not user.is_active:  # created inactive by the move form: the link proves the address
+                user_activate_pending(user=user)
             if password is not None:
                 user_set_initial_password(user=user, password=password)
-        except TokenError as exc:
-            raise ActivationRefused(exc.reason)
+        except LinkError as exc:
+            raise ActivationRefused(exc.reason) from None
         except MembershipError:  # deactivated since the page was shown
             raise ActivationRefused("used")
         accounts = legacy_account_activate(user=user, now=now)
@@ -128,10 +126,14 @@ def legacy_account_activate_by_link(*, token: str, password: str | None = None, 
 
 
 def activation_request(*, email: str) -> None:
-    """«Aktiver»: a fresh activation link if this email waits for activation; silent otherwise."""
+    """«Aktiver»: a fresh activation link if this email waits for activation; silent otherwise.
+
+    Pending users are inactive until activation; `user_awaiting_activation` tells them apart from
+    users deactivated by staff, who get nothing.
+    """
     User = get_user_model()
-    user = User.objects.filter(email__iexact=User.objects.normalize_email(email), is_active=True).first()
-    if user is None:
+    user = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+    if user is None or not user_awaiting_activation(user):
         return
     with transaction.atomic():
         account = (

@@ -3,16 +3,15 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
 from ..hashers import legacy_check_password
-from ..models import EventKind, LegacyAccount, PendingLegacyHash
-from .common import EmailKind, _absolute, email_key
+from ..models import EventKind, LegacyAccount
+from .common import EmailKind, email_key
 from .events import migration_event_record
-from .links import legacy_reset_token
+from .links import legacy_reset_link
 from .state import legacy_account_lock
 
 
@@ -22,11 +21,17 @@ def legacy_account_authenticate(*, username: str, password: str) -> LegacyAccoun
     if account is None:
         legacy_check_password(password, "")  # same work as a wrong password
         return None
-    pending = PendingLegacyHash.objects.filter(account=account).first()
-    ok = legacy_check_password(
-        password, account.password, pending_legacy=pending.legacy_hash if pending else ""
-    )
-    if not ok or not account.is_active:
+
+    def upgrade(raw):
+        # As Django's check_password does for an outdated hasher: store the password with Django's
+        # argon2, unless the hash changed meanwhile (a reset, a re-import or the wrap step wins).
+        if not account.is_active:
+            return
+        new = make_password(raw, hasher="argon2")
+        if LegacyAccount.objects.filter(pk=account.pk, password=account.password).update(password=new):
+            account.password = new
+
+    if not legacy_check_password(password, account.password, setter=upgrade) or not account.is_active:
         return None
     return account
 
@@ -55,9 +60,7 @@ def legacy_account_request_reset(*, username: str) -> None:
                 "name": account.name,
                 "username": account.username,
                 "customer_number": account.customer.number,
-                "reset_url": _absolute(
-                    reverse("migration:legacy_reset_confirm", args=[legacy_reset_token(account)])
-                ),
+                "links": {"reset_url": legacy_reset_link(account)},
                 "hours": settings.LEGACY_RESET_MAX_AGE // 3600,
             },
         )
@@ -77,7 +80,6 @@ def legacy_account_set_password(*, account: LegacyAccount, password: str) -> boo
             return False
         account.password = make_password(password, hasher="argon2")
         account.save(update_fields=["password", "updated_at"])
-        PendingLegacyHash.objects.filter(account=account).delete()
         migration_event_record(
             customer=account.customer,
             account=account,

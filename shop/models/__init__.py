@@ -1,7 +1,7 @@
 """The shop's data: catalogue, customer pricing, delivery addresses, carts and orders.
 
-One module per section (`catalogue`, `pricing`, `addresses`, `cart`, `orders`, `lists`), all re-exported here
-so `from shop.models import …` (and migration 0001's `shop.models.validate_gtin`) keep working.
+One module per section (`catalogue`, `media`, `pricing`, `addresses`, `cart`, `orders`, `lists`), all
+re-exported here so `from shop.models import …` (and migration 0001's `shop.models.validate_gtin`) keep working.
 Behaviour lives beside the data in modules along the shop's seams: `shop.catalogue` (reads and
 search), `shop.pricing` (the one price resolver), `shop.cart` and `shop.orders` (services that write).
 """
@@ -10,6 +10,7 @@ from .addresses import Address, AddressQuerySet
 from .cart import Cart, CartLine
 from .catalogue import Category, CategoryQuerySet, Product, Stock, gtin_is_valid, validate_gtin
 from .lists import OrderList, OrderListLine, OrderListQuerySet
+from .media import ProductDocument, ProductImage
 from .orders import Order, OrderLine, OrderQuerySet
 from .pricing import CustomerDiscount, CustomerNetPrice
 
@@ -29,6 +30,8 @@ __all__ = [
     "OrderLine",
     "OrderQuerySet",
     "Product",
+    "ProductDocument",
+    "ProductImage",
     "Stock",
     "gtin_is_valid",
     "validate_gtin",
