@@ -243,6 +243,10 @@ class MembershipOffer(models.Model):
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BUYER)
     invited_by = models.ForeignKey(User, verbose_name=_("invitert av"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # The buying rights the administrator chose; the membership gets them on acceptance.
+    order_limit = models.DecimalField(_("ordregrense eks. mva"), max_digits=12, decimal_places=2, null=True,
+                                      blank=True)
+    can_see_prices = models.BooleanField(_("kan se priser"), default=True)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
 
     class Meta:

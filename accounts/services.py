@@ -104,7 +104,7 @@ def membership_invite(
     order_limit: Decimal | None = None,
     can_see_prices: bool = True,
 ) -> "Membership | MembershipOffer":
-    """Add a colleague to `customer` with `role`, by email.
+    """Add a colleague to `customer` with `role` and buying rights («Ordregrense», «Kan se priser»), by email.
 
     A new email creates a pending user (active, unusable password), the membership and an
     invitation with a set-password link. The email of a person who already has a user (any
@@ -137,7 +137,14 @@ def membership_invite(
         )
     if not created:
         offer = MembershipOffer.objects.create(
-            customer=customer, user=user, email=email, name=name.strip(), role=role, invited_by=invited_by
+            customer=customer,
+            user=user,
+            email=email,
+            name=name.strip(),
+            role=role,
+            invited_by=invited_by,
+            order_limit=order_limit,
+            can_see_prices=can_see_prices,
         )
         _send_offer(offer=offer, key=f"accounts.membership_offer:{offer.pk}")
         return offer
@@ -190,7 +197,12 @@ def membership_offer_accept(*, user: User, offer_id: int) -> Membership:
     offer = membership_offers_for(user).select_for_update(of=("self",)).get(pk=offer_id)
     _lock_administrators(offer.customer_id)
     membership, _created = Membership.objects.get_or_create(
-        user=user, customer=offer.customer, defaults={"role": offer.role, "invited_by": offer.invited_by}
+        user=user, customer=offer.customer, defaults={
+            "role": offer.role,
+            "invited_by": offer.invited_by,
+            "order_limit": offer.order_limit,
+            "can_see_prices": offer.can_see_prices,
+        },
     )
     offer.delete()
     return membership

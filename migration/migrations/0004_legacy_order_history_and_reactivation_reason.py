@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_merge_membership_offer_and_buying_rights'),
+        ('accounts', '0003_membership_order_limit_and_price_rights'),
         ('migration', '0003_keyed_legacy_hashes_drop_pending_table'),
-        ('shop', '0006_merge_order_lists_and_order_search'),
+        ('shop', '0006_order_approval_and_order_lists'),
     ]
 
     operations = [

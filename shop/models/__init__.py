@@ -1,7 +1,7 @@
 """The shop's data: catalogue, customer pricing, delivery addresses, carts and orders.
 
-One module per section (`catalogue`, `media`, `pricing`, `addresses`, `cart`, `orders`, `lists`), all re-exported here
-so `from shop.models import …` (and migration 0001's `shop.models.validate_gtin`) keep working.
+One module per section (`catalogue`, `media`, `pricing`, `addresses`, `cart`, `orders`, `lists`), all
+re-exported here so `from shop.models import …` (and migration 0001's `shop.models.validate_gtin`) keep working.
 Behaviour lives beside the data in modules along the shop's seams: `shop.catalogue` (reads and
 search), `shop.pricing` (the one price resolver), `shop.cart` and `shop.orders` (services that write).
 """

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_membership_offer'),
     ]
 
     operations = [
@@ -19,6 +19,16 @@ class Migration(migrations.Migration):
             model_name='membership',
             name='order_limit',
             field=models.DecimalField(blank=True, decimal_places=2, help_text='Tom: ingen grense.', max_digits=12, null=True, verbose_name='ordregrense eks. mva'),
+        ),
+        migrations.AddField(
+            model_name='membershipoffer',
+            name='can_see_prices',
+            field=models.BooleanField(default=True, verbose_name='kan se priser'),
+        ),
+        migrations.AddField(
+            model_name='membershipoffer',
+            name='order_limit',
+            field=models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='ordregrense eks. mva'),
         ),
         migrations.AddField(
             model_name='user',

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_membership_order_limit_and_price_rights'),
-        ('shop', '0003_list_and_number_indexes'),
+        ('accounts', '0003_membership_order_limit_and_price_rights'),
+        ('shop', '0005_order_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
