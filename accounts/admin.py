@@ -25,7 +25,7 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     fk_name = None
     raw_id_fields = ("user", "customer", "invited_by")
-    fields = ("user", "customer", "role", "is_active", "invited_by", "created_at")
+    fields = ("user", "customer", "role", "is_active", "order_limit", "can_see_prices", "invited_by", "created_at")
     readonly_fields = ("created_at",)
 
     def get_queryset(self, request):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -30,12 +32,55 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
 
 
-class InviteForm(RoleForm):
+class AmountField(forms.DecimalField):
+    """Kroner as people type them: «5 000», «5000,50» or «5000.50» (spaces as thousand separators)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(" ", "").replace("\xa0", "").removesuffix("kr")
+        return super().to_python(value)
+
+
+class BuyingRightsForm(forms.Form):
+    """«Ordregrense» and «Kan se priser» of one membership."""
+
+    order_limit = AmountField(
+        label=_("Ordregrense (kr eks. mva)"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        help_text=_("Ordre over grensen venter på godkjenning fra en administrator. Tomt felt: ingen grense."),
+        error_messages={
+            "invalid": _("Skriv et beløp i kroner, for eksempel 5000 eller 5000,50."),
+            "min_value": _("Ordregrensen kan ikke være negativ."),
+            "max_digits": _("Beløpet er for stort."),
+            "max_whole_digits": _("Beløpet er for stort."),
+            "max_decimal_places": _("Skriv beløpet med høyst to desimaler."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    can_see_prices = forms.BooleanField(
+        label=_("Kan se priser"),
+        required=False,
+        help_text=_("Uten prisrettighet ser brukeren ingen priser, rabatter eller summer, men kan bestille."),
+    )
+
+
+class InviteForm(RoleForm, BuyingRightsForm):
     email = forms.EmailField(
         label=_("E-post"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     name = forms.CharField(label=_("Navn"), max_length=150)
-    field_order = ["email", "name", "role"]
+    field_order = ["email", "name", "role", "order_limit", "can_see_prices"]
+
+    def clean_can_see_prices(self):
+        # An unticked checkbox sends nothing, so only a form that showed the buying fields (it always
+        # sends `order_limit`, empty or not) can take the price right away; other clients keep it.
+        if "order_limit" not in self.data:
+            return True
+        return self.cleaned_data["can_see_prices"]
 
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"])

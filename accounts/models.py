@@ -1,4 +1,5 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -101,6 +102,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("ansatt"), default=False, help_text=_("Kan logge inn i administrasjonen.")
     )
     date_joined = models.DateTimeField(_("opprettet"), default=timezone.now)
+    # «Vis priser inkl. mva»: the user's own choice, remembered across sessions and devices.
+    prices_incl_vat = models.BooleanField(_("vis priser inkl. mva"), default=False)
 
     objects = UserManager()
 
@@ -154,6 +157,10 @@ class MembershipQuerySet(models.QuerySet):
     def administrators(self):
         return self.filter(role=Role.ADMINISTRATOR)
 
+    def can_log_in(self):
+        """Active members whose user has set a password: the ones who can act (approve an order, say)."""
+        return self.active().exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+
 
 class Membership(models.Model):
     """A user's role in one customer. Deactivating it shuts the user out of that customer only."""
@@ -166,6 +173,17 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BUYER)
     is_active = models.BooleanField(_("aktiv"), default=True)
+    # «Ordregrense»: the most one order may cost (excl. VAT) before an Administrator must approve it.
+    order_limit = models.DecimalField(
+        _("ordregrense eks. mva"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Tom: ingen grense."),
+    )
+    # «Kan se priser»: off hides every price, discount and total from this member (ordering still works).
+    can_see_prices = models.BooleanField(_("kan se priser"), default=True)
     invited_by = models.ForeignKey(
         User,
         verbose_name=_("invitert av"),
@@ -225,6 +243,10 @@ class MembershipOffer(models.Model):
     role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BUYER)
     invited_by = models.ForeignKey(User, verbose_name=_("invitert av"), on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
+    # The buying rights the administrator chose; the membership gets them on acceptance.
+    order_limit = models.DecimalField(_("ordregrense eks. mva"), max_digits=12, decimal_places=2, null=True,
+                                      blank=True)
+    can_see_prices = models.BooleanField(_("kan se priser"), default=True)
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
 
     class Meta:

@@ -73,6 +73,11 @@ CENTRAL_PERMISSIONS = [
 
 ROLES = {BRANCH_STAFF: BRANCH_PERMISSIONS, CENTRAL_STAFF: CENTRAL_PERMISSIONS}
 
+# Permissions of models added after the groups were made, each list added by its own data migration
+# (a migration sees only the models that existed at its point in the graph).
+ORDER_LIST_ROLES = {CENTRAL_STAFF: ["shop.view_orderlist"]}  # shop/migrations/0007_staff_order_lists.py
+LATER_ROLES = [ORDER_LIST_ROLES]
+
 
 def roles_sync(apps, schema_editor=None, *, roles=None) -> None:
     """Create the groups and add each its permissions (usable from a data migration).

@@ -6,8 +6,9 @@ first locks the customer's administrator memberships (`_locked`), so two concurr
 cannot both pass.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -26,12 +27,7 @@ class MembershipError(ValidationError):
 
 def _active_administrators(customer: Customer):
     """Administrator memberships that can actually log in: the ones that count for the rule."""
-    return (
-        Membership.objects.for_customer(customer)
-        .administrators()
-        .active()
-        .exclude(user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
-    )
+    return Membership.objects.for_customer(customer).administrators().can_log_in()
 
 
 def _lock_administrators(customer_id) -> list[int]:
@@ -99,9 +95,16 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
 
 @transaction.atomic
 def membership_invite(
-    *, customer: Customer, email: str, name: str, role: str, invited_by: User | None
+    *,
+    customer: Customer,
+    email: str,
+    name: str,
+    role: str,
+    invited_by: User | None,
+    order_limit: Decimal | None = None,
+    can_see_prices: bool = True,
 ) -> "Membership | MembershipOffer":
-    """Add a colleague to `customer` with `role`, by email.
+    """Add a colleague to `customer` with `role` and buying rights («Ordregrense», «Kan se priser»), by email.
 
     A new email creates a pending user (active, unusable password), the membership and an
     invitation with a set-password link. The email of a person who already has a user (any
@@ -134,11 +137,25 @@ def membership_invite(
         )
     if not created:
         offer = MembershipOffer.objects.create(
-            customer=customer, user=user, email=email, name=name.strip(), role=role, invited_by=invited_by
+            customer=customer,
+            user=user,
+            email=email,
+            name=name.strip(),
+            role=role,
+            invited_by=invited_by,
+            order_limit=order_limit,
+            can_see_prices=can_see_prices,
         )
         _send_offer(offer=offer, key=f"accounts.membership_offer:{offer.pk}")
         return offer
-    membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
+    membership = Membership.objects.create(
+        user=user,
+        customer=customer,
+        role=role,
+        invited_by=invited_by,
+        order_limit=order_limit,
+        can_see_prices=can_see_prices,
+    )
     _send_invitation(membership=membership, invited_by=invited_by, key=f"accounts.invitation:{membership.pk}")
     return membership
 
@@ -180,7 +197,12 @@ def membership_offer_accept(*, user: User, offer_id: int) -> Membership:
     offer = membership_offers_for(user).select_for_update(of=("self",)).get(pk=offer_id)
     _lock_administrators(offer.customer_id)
     membership, _created = Membership.objects.get_or_create(
-        user=user, customer=offer.customer, defaults={"role": offer.role, "invited_by": offer.invited_by}
+        user=user, customer=offer.customer, defaults={
+            "role": offer.role,
+            "invited_by": offer.invited_by,
+            "order_limit": offer.order_limit,
+            "can_see_prices": offer.can_see_prices,
+        },
     )
     offer.delete()
     return membership
@@ -236,6 +258,20 @@ def membership_set_role(*, membership: Membership, role: str) -> Membership:
         _ensure_another_active_administrator(membership)
     membership.role = role
     membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_set_buying_rights(
+    *, membership: Membership, order_limit: Decimal | None, can_see_prices: bool
+) -> Membership:
+    """Set «Ordregrense» (None: no limit) and «Kan se priser». Orders already waiting keep waiting."""
+    if order_limit is not None and order_limit < 0:
+        raise MembershipError(_("Ordregrensen kan ikke være negativ."))
+    membership = _locked(membership)
+    membership.order_limit = order_limit
+    membership.can_see_prices = can_see_prices
+    membership.save(update_fields=["order_limit", "can_see_prices"])
     return membership
 
 
@@ -352,4 +388,11 @@ def user_update_profile(*, user: User, name: str, phone: str) -> User:
     user.name = name.strip()
     user.phone = phone.strip()
     user.save(update_fields=["name", "phone"])
+    return user
+
+
+def user_set_prices_incl_vat(*, user: User, incl_vat: bool) -> User:
+    """«Vis priser inkl. mva»: the user's own choice of how prices are shown."""
+    user.prices_incl_vat = incl_vat
+    user.save(update_fields=["prices_incl_vat"])
     return user

@@ -12,6 +12,7 @@ urlpatterns = [
     path("brukere/ny/", views.user_add, name="user_add"),
     path("brukere/<int:pk>/", views.membership_detail, name="membership_detail"),
     path("brukere/<int:pk>/rolle/", views.membership_role, name="membership_role"),
+    path("brukere/<int:pk>/innkjop/", views.membership_buying, name="membership_buying"),
     path("brukere/<int:pk>/deaktiver/", views.membership_deactivate, name="membership_deactivate"),
     path("brukere/<int:pk>/gjenopprett/", views.membership_reactivate, name="membership_reactivate"),
     path("brukere/<int:pk>/send-invitasjon/", views.invitation_resend, name="invitation_resend"),

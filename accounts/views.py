@@ -12,7 +12,7 @@ from core import ratelimit
 from core.links import LinkError
 
 from . import services, staff
-from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
+from .forms import BuyingRightsForm, InviteForm, ProfileForm, RoleForm, SetPasswordForm
 from .models import MembershipOffer, Role
 from .selectors import (
     email_address_pending,
@@ -120,7 +120,7 @@ def offers(request):
 @administrators_only
 def user_add(request):
     customer = request.tenant.customer
-    form = InviteForm(request.POST or None, initial={"role": Role.BUYER})
+    form = InviteForm(request.POST or None, initial={"role": Role.BUYER, "can_see_prices": True})
     if request.method == "POST" and form.is_valid():
         if limited := ratelimit.consume_or_429(request, "invite", settings.ACCOUNTS_RATE_LIMITS):
             return limited
@@ -140,7 +140,7 @@ def user_add(request):
 
 
 @administrators_only
-def membership_detail(request, pk):
+def membership_detail(request, pk, buying_form=None):
     membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
     return render(
         request,
@@ -148,9 +148,31 @@ def membership_detail(request, pk):
         {
             "membership": membership,
             "role_form": RoleForm(initial={"role": membership.role}),
+            "buying_form": buying_form
+            or BuyingRightsForm(
+                initial={"order_limit": membership.order_limit, "can_see_prices": membership.can_see_prices}
+            ),
             "is_self": membership.user_id == request.user.pk,
         },
+        status=400 if buying_form else 200,
     )
+
+
+@administrators_only
+@require_POST
+def membership_buying(request, pk):
+    """«Ordregrense» and «Kan se priser» of one member; a bad amount is shown next to the field."""
+    membership = membership_get_for_customer(customer=request.tenant.customer, pk=pk)
+    form = BuyingRightsForm(request.POST)
+    if not form.is_valid():
+        return membership_detail(request, pk, buying_form=form)
+    try:
+        membership = services.membership_set_buying_rights(membership=membership, **form.cleaned_data)
+    except services.MembershipError as exc:
+        form.add_error("order_limit", exc.messages[0])
+        return membership_detail(request, pk, buying_form=form)
+    messages.success(request, _("Innkjøpsrettighetene til %(name)s er lagret.") % {"name": membership.user})
+    return redirect("accounts:membership_detail", pk=membership.pk)
 
 
 def _after_change(request, membership):

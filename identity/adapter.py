@@ -84,7 +84,10 @@ class HeadlessAdapter(DefaultHeadlessAdapter):
                 ("name", str, dataclasses.field(default="", metadata={
                     "description": "The user's full name.", "example": "Kari Nordmann"})),
                 ("customers", list, dataclasses.field(default_factory=list, metadata={
-                    "description": "Active customers the user acts for: number, name, role.",
+                    "description": (
+                        "Active customers the user acts for: number, name, role; hide_prices (true) when "
+                        "the user may not see prices at that customer."
+                    ),
                     "example": [{"number": "10001", "name": "Nordlys Elektro AS", "role": "administrator"}],
                 })),
             ],

@@ -17,8 +17,12 @@ def customers_claim(user) -> list[dict[str, str]]:
         .select_related("customer")
         .order_by("customer__number")
     )
+    # `hide_prices` is present (true) only for a membership without «Kan se priser»: an app must then
+    # show no price, discount or total for that customer. Absent means prices may be shown, so
+    # clients written before the flag existed keep reading the same three keys.
     return [
         {"number": m.customer.number, "name": m.customer.name, "role": m.role}
+        | ({} if m.can_see_prices else {"hide_prices": True})
         for m in memberships
     ]
 

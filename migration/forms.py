@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .models import ReactivationReason
 from .services import deadline_bounds
 
 
@@ -122,12 +123,23 @@ class DeadlineForm(forms.Form):
 
 
 class ReactivateForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Årsak"),
+        choices=ReactivationReason.choices,
+        required=False,  # left out (older forms, scripts): «Annet»
+        initial=ReactivationReason.OTHER,
+        error_messages={"invalid_choice": _("Velg en årsak i listen.")},
+        help_text=_("Telles på oversikten, så vi ser hva kundene fortsatt trenger dagens nettbutikk til."),
+    )
     reason = forms.CharField(
         label=_("Begrunnelse"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Lagres i historikken til brukeren."),
     )
+
+    def clean_category(self):
+        return self.cleaned_data["category"] or ReactivationReason.OTHER
 
     def clean_reason(self):
         value = self.cleaned_data["reason"].strip()

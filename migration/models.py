@@ -195,6 +195,16 @@ class EventKind(models.TextChoices):
     EDITED = "edited", _("Endret av ansatt")
 
 
+class ReactivationReason(models.TextChoices):
+    """Why staff re-opened the old shop for someone who moved (the dashboard counts them)."""
+
+    ORDER_HISTORY = "order_history", _("Trenger ordrehistorikken")
+    FAVOURITES = "favourites", _("Trenger favorittene")
+    DOCUMENTS = "documents", _("Trenger fakturaer eller andre dokumenter")
+    ACCESS_PROBLEM = "access_problem", _("Kommer ikke inn i den nye nettbutikken")
+    OTHER = "other", _("Annet")
+
+
 class MigrationEventQuerySet(models.QuerySet):
     def activations(self):
         return self.filter(kind=EventKind.ACTIVATED)
@@ -229,6 +239,9 @@ class MigrationEvent(models.Model):
     actor_label = models.CharField(_("utført av (tekst)"), max_length=200, blank=True)
     kind = models.CharField(_("hendelse"), max_length=30, choices=EventKind.choices)
     detail = models.TextField(_("detaljer"), blank=True)
+    reason = models.CharField(
+        _("årsak"), max_length=30, choices=ReactivationReason.choices, blank=True, default="", db_default=""
+    )  # re-activations only; db_default: bulk COPY writers (bench seed) leave it out
 
     objects = MigrationEventQuerySet.as_manager()
 
@@ -266,3 +279,95 @@ class MoveInterest(models.Model):
 
     def __str__(self):
         return f"{self.customer} {self.created_at:%Y-%m-%d}"
+
+
+class LegacyOrder(models.Model):
+    """An order placed in the old shop, carried over by `import_legacy_history` (read-only here).
+
+    Shown in «Mine ordre» after the customer's own orders, marked «Fra dagens nettbutikk». Products
+    are not linked: the lines keep the old shop's numbers and name, and «Bestill på nytt» matches
+    them against today's catalogue when asked.
+    """
+
+    customer = models.ForeignKey(
+        "accounts.Customer", verbose_name=_("kunde"), on_delete=models.CASCADE, related_name="legacy_orders"
+    )
+    number = models.CharField(_("ordrenummer"), max_length=40, unique=True)
+    username = models.CharField(_("bestilt av (brukernavn)"), max_length=150, blank=True)
+    ordered_at = models.DateField(_("bestilt"))
+    reference = models.CharField(_("referanse"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=60, blank=True)
+    total_excl_vat = models.DecimalField(
+        _("sum eks. mva."), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("ordre fra dagens nettbutikk")
+        verbose_name_plural = _("ordrer fra dagens nettbutikk")
+        ordering = ["-ordered_at", "-number"]
+        indexes = [
+            models.Index(fields=["customer", "-ordered_at", "-number"], name="legacyorder_customer_date")
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class LegacyOrderLine(models.Model):
+    order = models.ForeignKey(
+        LegacyOrder, verbose_name=_("ordre"), on_delete=models.CASCADE, related_name="lines"
+    )
+    line_number = models.PositiveIntegerField(_("linje"))
+    sku = models.CharField(_("varenummer"), max_length=40, blank=True)
+    el_number = models.CharField(_("EL-nummer"), max_length=20, blank=True)
+    name = models.CharField(_("varenavn"), max_length=300)
+    quantity = models.DecimalField(_("antall"), max_digits=12, decimal_places=3)
+    unit = models.CharField(_("enhet"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("enhetspris"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ordrelinje fra dagens nettbutikk")
+        verbose_name_plural = _("ordrelinjer fra dagens nettbutikk")
+        ordering = ["order", "line_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_number"], name="legacyorderline_order_line_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}:{self.line_number} {self.name}"
+
+
+class LegacyFavourite(models.Model):
+    """One product on a legacy user's favourites; becomes a line of «Favoritter fra dagens nettbutikk»."""
+
+    account = models.ForeignKey(
+        LegacyAccount,
+        verbose_name=_("bruker i dagens nettbutikk"),
+        on_delete=models.CASCADE,
+        related_name="favourites",
+    )
+    sku = models.CharField(_("varenummer"), max_length=40, blank=True)
+    el_number = models.CharField(_("EL-nummer"), max_length=20, blank=True)
+    quantity = models.PositiveIntegerField(_("antall"), default=1)
+
+    class Meta:
+        verbose_name = _("favoritt fra dagens nettbutikk")
+        verbose_name_plural = _("favoritter fra dagens nettbutikk")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "sku", "el_number"], name="legacyfavourite_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.sku or self.el_number} × {self.quantity}"
+
+
+class LegacyFavouritesCarried(models.Model):
+    """Marks that a moved account's favourites became its order list (once: a renamed or deleted
+    list is the user's choice and is not made again)."""
+
+    account = models.OneToOneField(LegacyAccount, on_delete=models.CASCADE, related_name="favourites_carried")
+    order_list = models.ForeignKey("shop.OrderList", on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.account_id} {self.at:%Y-%m-%d}"

@@ -16,7 +16,7 @@ from accounts.models import Branch, Customer
 from core.links import LinkError, link_read
 
 from .charts import activation_chart
-from .models import CustomerMove, LegacyAccount, MigrationEvent
+from .models import CustomerMove, EventKind, LegacyAccount, MigrationEvent, ReactivationReason
 
 
 def user_awaiting_activation(user) -> bool:
@@ -121,7 +121,19 @@ def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
         .values_list("day", "n")
     )
     series = [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)]
+    reasons = dict(
+        MigrationEvent.objects.filter(kind=EventKind.REACTIVATED)
+        .values("reason")
+        .annotate(n=Count("pk"))
+        .values_list("reason", "n")
+    )
+    reactivations = [
+        (label, reasons.get(value, 0) + (reasons.get("", 0) if value == ReactivationReason.OTHER else 0))
+        for value, label in ReactivationReason.choices
+    ]
     return {
+        "reactivations": reactivations,
+        "reactivations_total": sum(n for _label, n in reactivations),
         "columns": [label for _key, label in COLUMNS],
         "table": table,
         "totals": totals,

@@ -18,6 +18,8 @@ from .models import (
     CustomerNetPrice,
     Order,
     OrderLine,
+    OrderList,
+    OrderListLine,
     Product,
     ProductDocument,
     ProductImage,
@@ -232,6 +234,9 @@ class OrderAdmin(BranchScopedAdmin, admin.ModelAdmin):
         "total_excl_vat",
         "vat",
         "total_incl_vat",
+        "decided_by",
+        "decided_at",
+        "rejection_reason",
     ]
     fields = ["number", "status", *readonly_fields[1:]]
     inlines = [OrderLineInline]
@@ -250,3 +255,29 @@ class OrderAdmin(BranchScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("ordrenummer"), ordering="pk")
     def number(self, obj):
         return obj.number
+
+
+class OrderListLineInline(admin.TabularInline):
+    model = OrderListLine
+    extra = 0
+    fields = ["sku", "name", "product", "quantity", "position"]
+    raw_id_fields = ["product"]
+
+
+@admin.register(OrderList)
+class OrderListAdmin(admin.ModelAdmin):
+    """«Bestillingslister», for answering a customer's question about one; customers manage them."""
+
+    list_display = ["name", "customer", "owner", "is_shared", "line_count", "updated_at"]
+    list_filter = ["is_shared"]
+    search_fields = ["name", "customer__number", "customer__name", "owner__email"]
+    list_select_related = ["customer", "owner"]
+    raw_id_fields = ["customer", "owner"]
+    inlines = [OrderListLineInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_total=Count("lines"))
+
+    @admin.display(description=_("varelinjer"), ordering="line_total")
+    def line_count(self, obj):
+        return obj.line_total

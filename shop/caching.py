@@ -113,7 +113,9 @@ def viewer(request) -> tuple:
     """What a shop fragment shows besides catalogue data: the URL, the language and who looks.
 
     The URL covers filters, page and the `next` fields of the forms; the customer covers prices;
-    branch and role cover stock lines and the buy buttons.
+    branch and role cover stock lines and the buy buttons; the price right («Kan se priser») and the
+    VAT choice («Vis priser inkl. mva») decide whether and how prices show, so two colleagues of one
+    customer with different rights never share a fragment.
     """
     user = request.user
     membership = request.tenant.membership if user.is_authenticated else None
@@ -125,6 +127,8 @@ def viewer(request) -> tuple:
         membership.customer_id if membership else None,
         (branch.pk, branch.name) if branch else None,
         membership.role if membership else None,
+        membership.can_see_prices if membership else None,
+        bool(getattr(user, "prices_incl_vat", False)) if membership else None,
     )
 
 

@@ -109,14 +109,14 @@ def cart_clear(*, cart: Cart | None) -> int:
 class PricedLine:
     line: CartLine
     product: Product
-    price: Price
-    total: Decimal
+    price: Price | None  # None for a member who may not see prices
+    total: Decimal | None
 
 
 @dataclass
 class CartSummary:
     lines: list[PricedLine] = field(default_factory=list)
-    totals: Totals = field(default_factory=lambda: Totals.of(Decimal(0)))
+    totals: Totals | None = field(default_factory=lambda: Totals.of(Decimal(0)))
 
     @property
     def count(self) -> int:
@@ -125,7 +125,9 @@ class CartSummary:
     @property
     def version(self) -> str:
         """A fingerprint of products, quantities and prices: changes whenever the order would."""
-        raw = "|".join(f"{p.product.pk}:{p.line.quantity}:{p.price.amount}" for p in self.lines)
+        raw = "|".join(
+            f"{p.product.pk}:{p.line.quantity}:{p.price.amount if p.price else ''}" for p in self.lines
+        )
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -146,10 +148,11 @@ def cart_summary(*, cart: Cart | None, pricing: Pricing, branch=None) -> CartSum
     prices = pricing.prices(products)
     priced = []
     for line in lines:
-        price = prices[line.product_id]
-        priced.append(
-            PricedLine(line=line, product=line.product, price=price, total=price.amount * line.quantity)
-        )
+        price = prices.get(line.product_id)
+        total = price.amount * line.quantity if price else None
+        priced.append(PricedLine(line=line, product=line.product, price=price, total=total))
+    if not pricing.shows_prices:
+        return CartSummary(lines=priced, totals=None)
     return CartSummary(lines=priced, totals=Totals.of(sum((p.total for p in priced), Decimal(0))))
 
 

@@ -175,6 +175,33 @@ class CheckoutForm(forms.Form):
         return data
 
 
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Innkjøperen får begrunnelsen på e-post."),
+        error_messages={
+            "required": _("Skriv en begrunnelse, så innkjøperen vet hva som må endres."),
+            "max_length": _("Begrunnelsen kan være høyst 1000 tegn."),
+        },
+    )
+
+
+class OrderListForm(forms.Form):
+    name = forms.CharField(
+        label=_("Navn på listen"),
+        max_length=100,
+        error_messages={"required": _("Gi listen et navn."), "max_length": _("Navnet kan være høyst 100 tegn.")},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": _("For eksempel «Bad standard»")}),
+    )
+    is_shared = forms.BooleanField(
+        label=_("Del med kollegene"),
+        required=False,
+        help_text=_("Alle brukerne hos dere kan se listen og bestille fra den."),
+    )
+
+
 class OrderSearchForm(forms.Form):
     """Search and filters of «Mine ordre» (GET). A bad value is shown next to its field; the list is
     then filtered by the fields that are valid, so nothing the user typed is silently widened."""

@@ -16,8 +16,10 @@ def order_pdf_filename(order: Order) -> str:
     return f"ordre-{order.number}.pdf"
 
 
-def order_pdf(order: Order, lines=None) -> bytes:
-    """The order as a PDF: the shop, customer, delivery, «Deres referanse», lines, VAT and totals."""
+def order_pdf(order: Order, lines=None, *, show_prices: bool = True) -> bytes:
+    """The order as a PDF: the shop, customer, delivery, «Deres referanse», lines, VAT and totals.
+
+    `show_prices=False` (a reader without «Kan se priser») leaves out every price and total."""
     from weasyprint import HTML  # imported on use: loading Pango costs ~0.2 s at start-up
 
     if lines is None:
@@ -31,6 +33,7 @@ def order_pdf(order: Order, lines=None) -> bytes:
             "shop_name": settings.SHOP_NAME,
             "shop_url": settings.SHOP_URL,
             "LANGUAGE_CODE": translation.get_language(),
+            "show_prices": show_prices,
         },
     )
     return HTML(string=html, base_url=settings.SHOP_URL).write_pdf()
@@ -52,4 +55,6 @@ def order_confirmation_attachments(email) -> list[tuple[str, bytes, str]]:
     )
     if order is None:
         return []
-    return [(order_pdf_filename(order), order_pdf(order), "application/pdf")]
+    # The confirmation of a buyer without «Kan se priser» carries no amount: neither does its PDF.
+    show_prices = email.context.get("show_prices", True)
+    return [(order_pdf_filename(order), order_pdf(order, show_prices=show_prices), "application/pdf")]

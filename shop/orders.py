@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
+from .limits import approval_request_enqueue, approval_required, membership_of
 from .models import Address, Cart, CartLine, Order, OrderLine
 from .pricing import Pricing, Totals
 
@@ -52,6 +53,9 @@ def order_place(
     comment: str = "",
 ) -> tuple[Order, bool]:
     """Turn the open cart into an order: price snapshot, cart closed, confirmation email queued.
+
+    An order over the orderer's «Ordregrense» is saved as «Venter på godkjenning» instead, and the
+    customer's Administrators are emailed (shop.limits decides).
 
     Idempotent: the checkout form's `token` is stored unique on the order and the cart row is
     locked, so a double click, a second tab or the back button returns the one order already
@@ -117,7 +121,10 @@ def order_place(
                     )
                 )
             totals = Totals.of(total)
+            membership = membership_of(user=user, customer=customer)
+            pending = approval_required(membership=membership, total_excl_vat=totals.excl_vat)
             order = Order(
+                status=Order.Status.PENDING if pending else Order.Status.RECEIVED,
                 customer=customer,
                 branch_id=customer.branch_id,
                 user=user,
@@ -145,7 +152,10 @@ def order_place(
             OrderLine.objects.bulk_create(order_lines)
             locked.status = Cart.Status.ORDERED
             locked.save(update_fields=["status", "updated_at"])
-            order_confirmation_enqueue(order=order, lines=order_lines)
+            if pending:
+                approval_request_enqueue(order=order)
+            else:
+                order_confirmation_enqueue(order=order, lines=order_lines, membership=membership)
             return order, True
     except IntegrityError:
         # A parallel submit with the same token won the race between our check and our insert.
@@ -159,10 +169,17 @@ def _money(amount) -> str:
     return formats.number_format(amount, decimal_pos=2, use_l10n=True, force_grouping=True)
 
 
-def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine]) -> None:
-    """Queue the confirmation email (in the placing transaction: sent once, after commit)."""
+def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine], membership=None) -> None:
+    """Queue the confirmation email (in the placing transaction: sent once, after commit).
+
+    A buyer without «Kan se priser» gets it without a single amount: the prices are left out of the
+    outbox row itself, not just out of the rendered text.
+    """
     if not order.user or not order.user.email:
         return
+    if membership is None:
+        membership = membership_of(user=order.user, customer=order.customer)
+    show_prices = membership is None or membership.can_see_prices
     context = {
         "order_id": order.pk,  # the PDF attachment is rendered from the order when the email is sent
         "order_number": order.number,
@@ -174,21 +191,23 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine]) -> None:
         "requested_date": formats.date_format(order.requested_date, "j. F Y") if order.requested_date else "",
         "comment": order.comment,
         "lines": [
-            {
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit": line.unit,
-                "unit_price": _money(line.unit_price),
-                "line_total": _money(line.line_total),
-            }
+            {"sku": line.sku, "name": line.name, "quantity": line.quantity, "unit": line.unit}
+            | (
+                {"unit_price": _money(line.unit_price), "line_total": _money(line.line_total)}
+                if show_prices
+                else {}
+            )
             for line in lines
         ],
-        "total_excl_vat": _money(order.total_excl_vat),
-        "vat": _money(order.vat),
-        "total_incl_vat": _money(order.total_incl_vat),
+        "show_prices": show_prices,
         "order_url": settings.SHOP_URL + reverse("shop:order_detail", args=[order.pk]),
     }
+    if show_prices:
+        context |= {
+            "total_excl_vat": _money(order.total_excl_vat),
+            "vat": _money(order.vat),
+            "total_incl_vat": _money(order.total_incl_vat),
+        }
     email_enqueue(
         key=f"shop.order_confirmation:{order.pk}",
         kind="shop.order_confirmation",

@@ -7,6 +7,10 @@ Decimal, rounded to øre with ROUND_HALF_UP.
 `Pricing` is the strategy for one customer (one per request): it loads the customer's discounts
 once and net prices for a batch of products at a time, so pricing a page of products, a cart of 100
 lines or an order costs a constant number of queries. List, detail, cart and order all use it.
+
+Who may *see* prices is decided here too: a membership without «Kan se priser» gets a strategy that
+prices nothing (`shows_prices` False), so every page that shows prices from it shows none, while
+`order_place` and approval price the order with their own full strategy.
 """
 
 from dataclasses import dataclass
@@ -31,6 +35,14 @@ def vat_rate() -> Decimal:
 
 def vat_of(amount_excl_vat: Decimal) -> Decimal:
     return money(amount_excl_vat * vat_rate())
+
+
+def amount_shown(amount_excl_vat, *, incl_vat: bool) -> Decimal | None:
+    """An amount as the user chose to see it («Vis priser inkl. mva»): excl. VAT, or with VAT added."""
+    if amount_excl_vat in (None, ""):
+        return None
+    amount = money(amount_excl_vat)
+    return amount + vat_of(amount) if incl_vat else amount
 
 
 @dataclass(frozen=True)
@@ -80,16 +92,18 @@ def price_resolve(
 
 
 class Pricing:
-    """The pricing strategy for one customer. `Pricing(None)` (a visitor) prices nothing."""
+    """The pricing strategy for one customer. `Pricing(None)` (a visitor) prices nothing, nor does a
+    strategy made with `visible=False` (a member without «Kan se priser»)."""
 
-    def __init__(self, customer):
+    def __init__(self, customer, *, visible: bool = True):
         self.customer = customer
+        self.visible = visible
         self._discounts: dict[str, Decimal] | None = None
         self._net: dict[int, Decimal] = {}
 
     @property
     def shows_prices(self) -> bool:
-        return self.customer is not None
+        return self.customer is not None and self.visible
 
     def discounts(self) -> dict[str, Decimal]:
         if self._discounts is None:
@@ -110,7 +124,7 @@ class Pricing:
         """Fetch net prices for a batch of products in one query (those not loaded yet)."""
         from .models import CustomerNetPrice
 
-        if self.customer is None:
+        if not self.shows_prices:
             return
         missing = [p.pk for p in products if p.pk not in self._net]
         if not missing:
@@ -124,7 +138,7 @@ class Pricing:
             self._net[pk] = found.get(pk)
 
     def price(self, product) -> Price | None:
-        if self.customer is None:
+        if not self.shows_prices:
             return None
         if product.pk not in self._net:
             self.load([product])
@@ -137,7 +151,7 @@ class Pricing:
     def prices(self, products) -> dict[int, Price]:
         """Prices for many products: two queries at most, however many products."""
         products = list(products)
-        if self.customer is None:
+        if not self.shows_prices:
             return {}
         self.load(products)
         return {product.pk: self.price(product) for product in products}
@@ -149,7 +163,7 @@ class Pricing:
         """
         from .models import CustomerDiscount, CustomerNetPrice
 
-        if self.customer is None:
+        if not self.shows_prices:
             return queryset.annotate(price_sort=F("list_price"))
         net = CustomerNetPrice.objects.filter(customer=self.customer, product=OuterRef("pk")).values("price")[
             :1
@@ -167,11 +181,26 @@ class Pricing:
         return queryset.annotate(price_sort=Coalesce(Subquery(net), discounted, output_field=decimal))
 
 
+def prices_visible(request) -> bool:
+    """May the logged-in user see prices at the current customer («Kan se priser»)?"""
+    tenant = getattr(request, "tenant", None)
+    membership = tenant.membership if tenant is not None and request.user.is_authenticated else None
+    return membership is not None and membership.can_see_prices
+
+
+def prices_incl_vat(request) -> bool:
+    """Has the user chosen «Vis priser inkl. mva»?"""
+    return bool(request.user.is_authenticated and getattr(request.user, "prices_incl_vat", False))
+
+
 def pricing_for_request(request) -> Pricing:
-    """The request's pricing strategy (cached on the request)."""
+    """The request's pricing strategy for *showing* prices (cached on the request)."""
     pricing = getattr(request, "_shop_pricing", None)
     if pricing is None:
         tenant = getattr(request, "tenant", None)
-        pricing = Pricing(tenant.customer if tenant and request.user.is_authenticated else None)
+        pricing = Pricing(
+            tenant.customer if tenant and request.user.is_authenticated else None,
+            visible=prices_visible(request),
+        )
         request._shop_pricing = pricing
     return pricing

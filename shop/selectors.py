@@ -9,11 +9,24 @@ QuerySets in `shop.models` and `shop.catalogue`.
 
 import uuid
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from .media import main_images_prefetch
-from .models import Address, Cart, CartLine, Order, OrderLine, Product, ProductDocument, ProductImage, Stock
+from .models import (
+    Address,
+    Cart,
+    CartLine,
+    Order,
+    OrderLine,
+    OrderList,
+    OrderListLine,
+    Product,
+    ProductDocument,
+    ProductImage,
+    Stock,
+)
 
 # --- Orders ------------------------------------------------------------------------------------------
 
@@ -133,6 +146,23 @@ def product_get_by_number(*, number: str) -> Product | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def product_list_by_numbers(*, skus, el_numbers) -> dict[tuple[str, str], Product]:
+    """Active products by varenummer (any case) or EL-nummer, in one query, keyed
+    `("sku", SKU.upper())` and `("el", el_number)`: lines kept from another system (the old shop's
+    orders and favourites) are matched to today's catalogue with it."""
+    skus = {sku.upper() for sku in skus if sku}
+    el_numbers = {number for number in el_numbers if number}
+    if not skus and not el_numbers:
+        return {}
+    found: dict[tuple[str, str], Product] = {}
+    products = Product.objects.active().annotate(sku_upper=Upper("sku"))
+    for product in products.filter(Q(sku_upper__in=skus) | Q(el_number__in=el_numbers)):
+        found[("sku", product.sku_upper)] = product
+        if product.el_number:
+            found[("el", product.el_number)] = product
+    return found
+
+
 def product_stock_by_branch(*, product) -> list[Stock]:
     """Where the product is in stock, by branch name (the product page's stock table)."""
     return list(Stock.objects.filter(product=product, quantity__gt=0).select_related("branch").order_by("branch__name"))
@@ -151,3 +181,52 @@ def product_ids_most_ordered(*, customer=None, since=None, limit: int = 8) -> li
         .order_by("-n", "product_id")
         .values_list("product_id", flat=True)[:limit]
     )
+
+
+# --- Buying in a company: waiting orders and «Bestillingslister» ------------------------------------
+
+
+def order_get_pending_for_customer(*, customer, pk) -> Order:
+    """A waiting order («Venter på godkjenning») of the customer, or 404."""
+    try:
+        return (
+            Order.objects.for_customer(customer)
+            .pending()
+            .select_related("user", "pickup_branch", "customer")
+            .get(pk=pk)
+        )
+    except (Order.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def order_list_pending_for_approver(*, customer, user, limit: int = 20) -> list[Order]:
+    """The customer's waiting orders that `user` (an Administrator) can decide: not their own."""
+    return list(
+        Order.objects.for_customer(customer)
+        .pending()
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def order_lists_for_user(*, customer, user):
+    """The lists the user sees at the customer (their own and the shared ones), with line counts."""
+    return (
+        OrderList.objects.visible_to(customer=customer, user=user)
+        .select_related("owner")
+        .annotate(line_count=Count("lines"))
+        .order_by("name", "pk")
+    )
+
+
+def order_list_get_for_user(*, customer, user, pk) -> OrderList:
+    """One list the user may see, or 404 (another customer's, or a colleague's private list)."""
+    try:
+        return OrderList.objects.visible_to(customer=customer, user=user).select_related("owner").get(pk=pk)
+    except (OrderList.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def order_list_lines(*, order_list) -> list[OrderListLine]:
+    return list(order_list.lines.select_related("product").order_by("position", "pk"))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cart, catalogue, documents, orders
+from .views import buying, cart, catalogue, documents, lists, orders
 
 app_name = "shop"
 
@@ -26,6 +26,17 @@ urlpatterns = [
     path("ordre/<int:pk>/xlsx/", documents.order_xlsx, name="order_xlsx"),
     path("ordre/<int:pk>/bekreftelse/", orders.order_confirmation, name="order_confirmation"),
     path("ordre/<int:pk>/bestill-igjen/", orders.order_reorder, name="order_reorder"),
+    path("ordre/<int:pk>/godkjenning/", buying.order_approval, name="order_approval"),
+    path("vis-priser/", buying.vat_preference, name="vat_preference"),
+    path("bestillingslister/", lists.order_lists, name="order_lists"),
+    path("bestillingslister/fra-handlekurven/", lists.order_list_from_cart, name="order_list_from_cart"),
+    path("bestillingslister/legg-til/", lists.order_list_add_view, name="order_list_add"),
+    path("bestillingslister/<int:pk>/", lists.order_list_detail, name="order_list"),
+    path("bestillingslister/<int:pk>/endre/", lists.order_list_edit, name="order_list_edit"),
+    path("bestillingslister/<int:pk>/slett/", lists.order_list_delete_view, name="order_list_delete"),
+    path("bestillingslister/<int:pk>/legg-i-handlekurven/", lists.order_list_to_cart_view, name="order_list_to_cart"),
+    path("bestillingslister/<int:pk>/eksport/", lists.order_list_export_view, name="order_list_export"),
+    path("bestillingslister/<int:pk>/import/", lists.order_list_import_view, name="order_list_import"),
     path("adresser/", orders.address_list, name="addresses"),
     path("adresser/<int:pk>/slett/", orders.address_delete, name="address_delete"),
 ]

@@ -55,14 +55,14 @@ def order_history_seed(
                 yield (
                     pk, customer.pk, customer.branch_id, rng.choice(users), uuid.UUID(int=rng.getrandbits(128), version=4),
                     status, Order.Delivery.PICKUP, customer.branch_id, "", "", "", "", reference, "",
-                    _money(total), _money(vat), _money(total + vat), created,
+                    _money(total), _money(vat), _money(total + vat), created, "",
                 )
 
         count = _copy(
             Order,
             ["id", "customer_id", "branch_id", "user_id", "idempotency_token", "status", "delivery_method",
              "pickup_branch_id", "delivery_name", "delivery_street", "delivery_postal_code", "delivery_city",
-             "reference", "comment", "total_excl_vat", "vat", "total_incl_vat", "created_at"],
+             "reference", "comment", "total_excl_vat", "vat", "total_incl_vat", "created_at", "rejection_reason"],
             order_rows(),
         )
         log(f"ordre: {count:,}")

@@ -267,11 +267,11 @@ class Seeder(LegacySeeding):
                     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
                     email = BENCH_LOGIN if (i == 0 and n == 0) else f"{_ascii(first)}.{_ascii(last)}.{pk}@{BENCH_DOMAIN}"
                     self.customer_users.setdefault(customer_id, []).append(pk)
-                    yield (pk, password, False, email, f"{first} {last}", "", True, False, self.now)
+                    yield (pk, password, False, email, f"{first} {last}", "", True, False, self.now, False)
                     pk += 1
 
         return _copy(User, ["id", "password", "is_superuser", "email", "name", "phone", "is_active", "is_staff",
-                            "date_joined"], rows())
+                            "date_joined", "prices_incl_vat"], rows())
 
     def memberships(self) -> int:
         rng = self.rng
@@ -280,9 +280,9 @@ class Seeder(LegacySeeding):
             for customer_id, user_ids in self.customer_users.items():
                 for n, user_id in enumerate(user_ids):
                     role = Role.ADMINISTRATOR if n == 0 else rng.choice([Role.BUYER, Role.BUYER, Role.READ_ONLY])
-                    yield (user_id, customer_id, role, True, self.now)
+                    yield (user_id, customer_id, role, True, self.now, True)
 
-        return _copy(Membership, ["user_id", "customer_id", "role", "is_active", "created_at"], rows())
+        return _copy(Membership, ["user_id", "customer_id", "role", "is_active", "created_at", "can_see_prices"], rows())
 
     def discounts(self) -> int:
         rng = self.rng
@@ -370,7 +370,7 @@ class Seeder(LegacySeeding):
                     "" if pickup else address[3], "" if pickup else address[4],
                     branch.pk if pickup else None,
                     rng.choice(["", "", "Prosjekt Solsiden", "Bolig 14B", f"PO-{rng.randint(1000, 9999)}"]),
-                    "", _money(total_ore), _money(vat), _money(total_ore + vat), created,
+                    "", _money(total_ore), _money(vat), _money(total_ore + vat), created, "",
                 )
 
         return _copy(
@@ -378,7 +378,7 @@ class Seeder(LegacySeeding):
             ["id", "customer_id", "branch_id", "user_id", "idempotency_token", "status", "delivery_method",
              "address_id", "delivery_name", "delivery_street", "delivery_postal_code", "delivery_city",
              "pickup_branch_id", "reference", "comment", "total_excl_vat", "vat", "total_incl_vat",
-             "created_at"],
+             "created_at", "rejection_reason"],
             rows(),
         )
 

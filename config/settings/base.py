@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.shop",
                 "accounts.context_processors.current_customer",
+                "shop.context_processors.prices",
             ],
         },
     },

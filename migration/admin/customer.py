@@ -69,7 +69,7 @@ class MigrationCustomerAdmin(CustomerAdmin):
     list_select_related = (*CustomerAdmin.list_select_related, "move")
     list_filter = (*CustomerAdmin.list_filter, ("move__flagged_at", admin.EmptyFieldListFilter))
     actions = [*(CustomerAdmin.actions or []), "flag_for_move"]
-    readonly_fields = (*CustomerAdmin.readonly_fields, "move_status")
+    readonly_fields = (*CustomerAdmin.readonly_fields, "move_status", "history_carried")
     # Interest to move comes from the gate («Meld interesse») and from the contact form.
     inlines = [*CustomerAdmin.inlines, LegacyAccountInline, MoveInterestInline, ContactMoveInterestInline]
 
@@ -81,7 +81,25 @@ class MigrationCustomerAdmin(CustomerAdmin):
         ]
         if obj is None:
             return fieldsets
-        return [*fieldsets, (_("Flytting til ny nettbutikk"), {"fields": ["move_status"]})]
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "history_carried"]})
+            for name, options in fieldsets
+        ]
+        return [*fieldsets, (_("Flytting til ny nettbutikk"), {"fields": ["move_status", "history_carried"]})]
+
+    @admin.display(description=gettext_lazy("historikk flyttet med"))
+    def history_carried(self, obj):
+        """How much of the old shop's history the customer has in the new one (import_legacy_history)."""
+        counts = services.customer_history_counts(customer=obj)
+        if not counts["orders"] and not counts["favourites"]:
+            return _("Ingen historikk importert fra dagens nettbutikk ennå.")
+        return format_html(
+            _("{} ordre med {} ordrelinjer; {} favoritter, {} favorittlister opprettet for brukere som har flyttet."),
+            counts["orders"],
+            counts["lines"],
+            counts["favourites"],
+            counts["lists"],
+        )
 
     @admin.display(description=gettext_lazy("flyttefrist"), ordering="move__deadline")
     def move_deadline(self, obj):

@@ -130,7 +130,10 @@ class LegacyAccountAdmin(BranchScopedAdmin, admin.ModelAdmin):
             for account in queryset:
                 try:
                     services.legacy_account_reactivate(
-                        account=account, actor=request.user, reason=form.cleaned_data["reason"]
+                        account=account,
+                        actor=request.user,
+                        reason=form.cleaned_data["reason"],
+                        category=form.cleaned_data["category"],
                     )
                     done += 1
                     reactivated.append(account)

@@ -18,6 +18,12 @@ from .common import EmailKind, MoveError, email_key
 from .deadline import deadline_bounds
 from .events import migration_event_build, migration_event_record
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
+from .history import (
+    FAVOURITES_LIST_NAME,
+    customer_history_counts,
+    legacy_favourites_carry_over,
+    legacy_order_lines_to_cart_items,
+)
 from .links import (
     activation_link,
     invitation_read,
@@ -49,6 +55,10 @@ from .state import (
 )
 
 __all__ = [
+    "FAVOURITES_LIST_NAME",
+    "customer_history_counts",
+    "legacy_favourites_carry_over",
+    "legacy_order_lines_to_cart_items",
     "ActivationRefused",
     "EmailKind",
     "FlagResult",

@@ -15,6 +15,7 @@ from ..models import EventKind, LegacyAccount, State
 from ..selectors import user_awaiting_activation
 from .common import EmailKind, email_key
 from .events import migration_event_record
+from .history import legacy_favourites_carry_over
 from .links import activation_link
 from .state import legacy_account_transition
 
@@ -93,6 +94,8 @@ def legacy_account_activate(*, user, now=None) -> list[LegacyAccount]:
             at=now,
             detail=_("Ny bruker %(email)s; tilgang til dagens nettbutikk stengt") % {"email": user.email},
         )
+        account.user = user
+        legacy_favourites_carry_over(account=account)  # «Favoritter fra dagens nettbutikk»
         activated.append(account)
     return activated
 

@@ -3,14 +3,19 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import EventKind, LegacyAccount, State
+from ..models import EventKind, LegacyAccount, ReactivationReason, State
 from .common import MoveError
 from .events import migration_event_record
 from .state import legacy_account_lock, legacy_account_transition
 
 
-def legacy_account_reactivate(*, account: LegacyAccount, actor, reason: str) -> None:
-    """«Reaktiver i dagens nettbutikk»: staff re-open legacy access for a moved account, with a reason."""
+def legacy_account_reactivate(
+    *, account: LegacyAccount, actor, reason: str, category: str = ReactivationReason.OTHER
+) -> None:
+    """«Reaktiver i dagens nettbutikk»: staff re-open legacy access for a moved account, with a reason
+    (free text, in the history) and its `category` (a `ReactivationReason`, counted on the dashboard)."""
+    if category not in ReactivationReason.values:
+        raise MoveError("category", _("Velg en årsak."))
     reason = (reason or "").strip()
     if not reason:
         raise MoveError("reason", _("Skriv en begrunnelse."))
@@ -25,10 +30,16 @@ def legacy_account_reactivate(*, account: LegacyAccount, actor, reason: str) -> 
         access = {"legacy_access": True, "is_active": True}
         event = {"kind": EventKind.REACTIVATED, "actor": actor, "detail": reason}
         if account.state == State.ACTIVATED:
-            legacy_account_transition(account=account, to=State.REACTIVATED, values=access, **event)
+            recorded = legacy_account_transition(account=account, to=State.REACTIVATED, values=access, **event)
+            _set_reason(recorded, category)
             return
         # Access closed in another state (no state change): re-open it and record why.
         for name, value in access.items():
             setattr(account, name, value)
         account.save(update_fields=[*access, "updated_at"])
-        migration_event_record(customer=account.customer, account=account, **event)
+        _set_reason(migration_event_record(customer=account.customer, account=account, **event), category)
+
+
+def _set_reason(event, category: str) -> None:
+    event.reason = category
+    event.save(update_fields=["reason"])

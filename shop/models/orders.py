@@ -28,6 +28,9 @@ class OrderQuerySet(models.QuerySet):
     def for_customer(self, customer):
         return self.filter(customer=customer)
 
+    def pending(self):
+        return self.filter(status=Order.Status.PENDING)
+
     def matching(self, text: str):
         """Orders whose number or «Deres referanse» matches `text`, or that hold a line whose
         varenummer or EL-nummer is `text` or whose product name contains it."""
@@ -70,6 +73,9 @@ class Order(models.Model):
     """A placed order: a snapshot of lines and prices at the moment it was sent."""
 
     class Status(models.TextChoices):
+        # Over the orderer's «Ordregrense»: not sent to the branch until an Administrator approves.
+        PENDING = "venter", _("Venter på godkjenning")
+        REJECTED = "avvist", _("Avvist")
         RECEIVED = "mottatt", _("Mottatt")
         PROCESSING = "behandles", _("Under behandling")
         SHIPPED = "sendt", _("Sendt")
@@ -139,6 +145,17 @@ class Order(models.Model):
     vat = models.DecimalField(_("mva"), max_digits=14, decimal_places=2)
     total_incl_vat = models.DecimalField(_("sum inkl. mva"), max_digits=14, decimal_places=2)
     created_at = models.DateTimeField(_("bestilt"), auto_now_add=True, db_index=True)
+    # Approval («Godkjenn» / «Avvis»), set by shop.approval; empty for orders that needed none.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkjent/avvist av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("godkjent/avvist"), null=True, blank=True)
+    rejection_reason = models.TextField(_("begrunnelse for avvisning"), blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -158,6 +175,14 @@ class Order(models.Model):
             return self.Status(self.status).label
         except ValueError:
             return self.status
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == self.Status.REJECTED
 
     @property
     def number(self) -> str:

@@ -24,6 +24,14 @@ def page_url(page_query, number):
     return f"?{page_query}&side={number}" if page_query else f"?side={number}"
 
 
+@register.filter
+def shown(value, incl_vat):
+    """An amount excl. VAT as the user chose to see it: `{{ amount|shown:incl_vat }}`."""
+    from ..pricing import amount_shown
+
+    return money(amount_shown(value, incl_vat=bool(incl_vat)))
+
+
 PLACEHOLDER_SIZES = {"list": (80, 80), "gallery": (96, 96), "page": (480, 360)}
 
 

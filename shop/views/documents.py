@@ -1,4 +1,5 @@
-"""An order and «Mine ordre» as files: PDF, CSV and XLSX. Everything is scoped to the current customer."""
+"""An order and «Mine ordre» as files: PDF, CSV and XLSX. Everything is scoped to the current customer;
+a member without «Kan se priser» gets the files without a single amount."""
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from ..order_history import (
     order_orderers,
     order_search,
 )
+from ..pricing import prices_visible
 from ..selectors import order_get_for_customer
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,13 +35,13 @@ def _attachment(response, filename: str):
 def order_pdf_download(request, pk):
     """«Last ned PDF»."""
     order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
-    response = HttpResponse(order_pdf(order), content_type="application/pdf")
+    response = HttpResponse(order_pdf(order, show_prices=prices_visible(request)), content_type="application/pdf")
     return _attachment(response, order_pdf_filename(order))
 
 
 def _one_order(request, pk):
     order = order_get_for_customer(customer=request.tenant.customer, pk=pk)
-    return order, order_export_rows_of_one(order)
+    return order, order_export_rows_of_one(order, show_prices=prices_visible(request))
 
 
 @customer_required
@@ -69,13 +71,14 @@ def _export_name(extension: str) -> str:
 
 @customer_required
 def orders_csv(request):
-    response = StreamingHttpResponse(
-        export_csv_lines(order_export_rows(_listed_orders(request))), content_type="text/csv; charset=utf-8"
-    )
+    rows = order_export_rows(_listed_orders(request), show_prices=prices_visible(request))
+    response = StreamingHttpResponse(export_csv_lines(rows), content_type="text/csv; charset=utf-8")
     return _attachment(response, _export_name("csv"))
 
 
 @customer_required
 def orders_xlsx(request):
-    data = export_xlsx(order_export_rows(_listed_orders(request)), title=_("Mine ordre"))
+    data = export_xlsx(
+        order_export_rows(_listed_orders(request), show_prices=prices_visible(request)), title=_("Mine ordre")
+    )
     return _attachment(HttpResponse(data, content_type=XLSX), _export_name("xlsx"))

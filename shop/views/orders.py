@@ -13,6 +13,8 @@ from accounts.tenancy import customer_required
 from ..caching import cached_fragment
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
 from ..forms import CheckoutForm, OrderSearchForm
+from ..history import orders_with_history
+from ..limits import approval_required
 from ..models import Order
 from ..order_history import order_orderers, order_search
 from ..orders import OrderError, address_deactivate, order_place
@@ -22,6 +24,7 @@ from ..selectors import (
     address_list_for_customer,
     order_get_by_token_for_customer,
     order_get_for_customer,
+    order_list_pending_for_approver,
 )
 from .cart import ORDER_ROLES, _cart_for
 
@@ -85,7 +88,15 @@ def checkout(request):
             messages.error(request, str(error))
             return redirect("shop:cart")
         return redirect("shop:order_confirmation", pk=order.pk)
-    return render(request, "shop/checkout.html", {"form": form, "summary": summary, "customer": customer})
+    # Said before «Send bestilling», not after: this order will wait for an Administrator.
+    needs_approval = summary.totals is not None and approval_required(
+        membership=request.tenant.membership, total_excl_vat=summary.totals.excl_vat
+    )
+    return render(
+        request,
+        "shop/checkout.html",
+        {"form": form, "summary": summary, "customer": customer, "needs_approval": needs_approval},
+    )
 
 
 def _order_context(request, order):
@@ -110,7 +121,10 @@ def order_list(request):
     """«Mine ordre»: the current customer's orders, newest first, searchable and filtered."""
     customer = request.tenant.customer
     form = OrderSearchForm(request.GET or None, orderers=order_orderers(customer))
-    orders = order_search(customer=customer, **form.filters()).select_related("user", "pickup_branch")
+    filters = form.filters()
+    orders = order_search(customer=customer, **filters).select_related("user", "pickup_branch")
+    # Then the history other apps keep (the old shop's orders), filtered alike: shop.history.
+    orders = orders_with_history(orders, customer=customer, **filters)
     page = Paginator(orders, 25).get_page(request.GET.get("side"))
     rows = list(page.object_list)
     params = request.GET.copy()
@@ -121,13 +135,23 @@ def order_list(request):
         request,
         "orders",
         "shop/_order_table.html",
-        lambda: {"page": page, "orders": rows, "page_query": params.urlencode(), "filtered": any(form.filters().values())},
+        lambda: {"page": page, "orders": rows, "page_query": params.urlencode(), "filtered": any(filters.values())},
         parts=(page.number, page.paginator.count, [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows]),
     )
+    awaiting = []
+    if request.tenant.membership.is_administrator:  # «Venter på godkjenning»: what this admin can decide
+        awaiting = order_list_pending_for_approver(customer=customer, user=request.user)
     return render(
         request,
         "shop/orders.html",
-        {"table": table, "orders": rows, "form": form, "count": page.paginator.count, "query": params.urlencode()},
+        {
+            "table": table,
+            "orders": rows,
+            "form": form,
+            "count": page.paginator.count,
+            "query": params.urlencode(),
+            "awaiting": awaiting,
+        },
     )
 
 

@@ -14,6 +14,7 @@ To add the migration URLs later: write a builder `def _legacy_account(world): ..
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.forms.models import model_to_dict
@@ -21,7 +22,8 @@ from django.urls import reverse
 
 from accounts.models import Membership, MembershipOffer, Role
 from shop.cart import cart_add, cart_get_or_create
-from shop.models import Address, CartLine
+from shop.lists import order_list_create
+from shop.models import Address, CartLine, Order
 from tests.factories import MembershipFactory, UserFactory
 from tests.shop.conftest import place_order
 from tests.shop.factories import ProductFactory
@@ -76,8 +78,44 @@ def _address(world):
     return {"pk": address.pk}, address
 
 
+def _pending_order(world):
+    buyer = MembershipFactory(customer=world.customer_b, role=Role.BUYER, order_limit=Decimal("1.00"))
+    order = place_order(buyer, [ProductFactory()])
+    assert order.status == Order.Status.PENDING
+    return {"pk": order.pk}, order
+
+
+def _order_list(world):
+    order_list = order_list_create(
+        customer=world.customer_b,
+        owner=world.admin_b.user,
+        name="Kunde B bad",
+        is_shared=True,
+        items=[(ProductFactory(), 4)],
+    )
+    return {"pk": order_list.pk}, order_list
+
+
+def _legacy_order(world):
+    from migration.models import LegacyOrder
+
+    order = LegacyOrder.objects.create(customer=world.customer_b, number="B-GAMMEL-1", ordered_at="2024-05-02")
+    order.lines.create(line_number=1, sku=ProductFactory().sku, name="Vare fra dagens nettbutikk", quantity=2)
+    return {"pk": order.pk}, order
+
+
 REGISTRY = {
+    "legacy_orders:detail": _legacy_order,
+    "legacy_orders:reorder": _legacy_order,
     "accounts:membership_detail": _membership,
+    "accounts:membership_buying": _membership,
+    "shop:order_approval": _pending_order,
+    "shop:order_list": _order_list,
+    "shop:order_list_edit": _order_list,
+    "shop:order_list_delete": _order_list,
+    "shop:order_list_to_cart": _order_list,
+    "shop:order_list_export": _order_list,
+    "shop:order_list_import": _order_list,
     "accounts:membership_role": _membership,
     "accounts:membership_deactivate": _membership,
     "accounts:membership_reactivate": _membership,
