@@ -14,6 +14,8 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # A provider's tracking webhooks (bounces, complaints): /anymail/<esp>/tracking/, see core/webhooks.py.
+    path("anymail/", include("anymail.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),

@@ -10,7 +10,7 @@ from .models import OutboundEmail
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at")
+    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at", "bounce_reason")
     list_filter = ("status", "kind")
     search_fields = ("to", "idempotency_key")
     date_hierarchy = "created_at"
@@ -33,7 +33,7 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send valgte e-poster på nytt"))
     def resend(self, request, queryset):
         count = 0
-        for email in queryset.exclude(status=OutboundEmail.Status.SENT):
+        for email in queryset.exclude(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.BOUNCED]):
             outbox_resend(email)
             count += 1
         self.message_user(

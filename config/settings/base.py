@@ -5,6 +5,7 @@ console email backend. Production overrides live in `production.py`, test tweaks
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,11 @@ SHOP_NAME = env("SHOP_NAME", default="Elektrogrossisten")
 # Absolute links in emails are built from SHOP_URL, never from the request's Host header.
 SHOP_URL = env("SHOP_URL", default="http://127.0.0.1:8000").rstrip("/")
 LEGACY_SHOP_URL = env("LEGACY_SHOP_URL", default="http://127.0.0.1:8000/flytt/dagens-nettbutikk/")
+# Earlier base URLs of the shop (the beta address): requests to these hosts get a 301 to the same
+# path and query on SHOP_URL (core.middleware.ShopUrlAliasMiddleware); their hosts are allowed hosts.
+SHOP_URL_ALIASES = [u.rstrip("/") for u in env.list("SHOP_URL_ALIASES", default=[])]
+SHOP_URL_ALIAS_HOSTS = [h for h in (urlsplit(u).hostname for u in SHOP_URL_ALIASES) if h]
+ALLOWED_HOSTS += [h for h in SHOP_URL_ALIAS_HOSTS if h not in ALLOWED_HOSTS]
 # Shared secret for the legacy shop's signed hand-off link; unset disables the hand-off.
 LEGACY_HANDOFF_SECRET = env("LEGACY_HANDOFF_SECRET", default="")
 
@@ -44,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.headless",
     "allauth.idp.oidc",
+    "anymail",
     "core",
     "accounts",
     "migration",
@@ -54,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ShopUrlAliasMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -139,6 +147,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
 }
+# Bounce mailbox poll, only when BOUNCE_IMAP_URL is set (core.tasks.bounces_poll_imap).
+if env("BOUNCE_IMAP_URL", default=""):
+    CELERY_BEAT_SCHEDULE["bounces-imap"] = {"task": "core.tasks.bounces_poll_imap", "schedule": 120.0}
 
 # --- Email ---------------------------------------------------------------------------------------
 
@@ -160,6 +171,20 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
 # First retry delay; it doubles per attempt up to 30 minutes (below the broker's visibility timeout).
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# Bounces (core/bounces.py). Envelope sender base for VERP (`retur@butikk.no` → `retur+<id>-<sig>@…`);
+# unset: no bounce tracking. An optional mailbox polled by beat (`imaps://user:pass@host/INBOX`).
+EMAIL_BOUNCE_ADDRESS = env("EMAIL_BOUNCE_ADDRESS", default="")
+BOUNCE_IMAP_URL = env("BOUNCE_IMAP_URL", default="")
+# Where handled messages go on the IMAP server ("" = flag them \Seen + \Deleted-free: just \Seen).
+BOUNCE_IMAP_DONE_FOLDER = env("BOUNCE_IMAP_DONE_FOLDER", default="")
+# How far back a bounce without the VERP address is matched by the original Message-ID.
+BOUNCE_MATCH_DAYS = env.int("BOUNCE_MATCH_DAYS", default=60)
+# A provider's tracking webhooks through django-anymail (/anymail/<esp>/tracking/): the shared
+# basic-auth secret ("user:password") and, for Mailgun, its webhook signing key.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
+}
 
 # --- Authentication ------------------------------------------------------------------------------
 

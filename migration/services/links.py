@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.tokens import make_token
 
@@ -18,8 +19,15 @@ INVITATION_SALT = "migration.invitation"
 RESET_SALT = "migration.legacy-reset"
 
 
+def _email_tag(email: str) -> str:
+    """Binds a move-form link to the email on file: staff correcting the address kills old links."""
+    return salted_hmac(INVITATION_SALT, (email or "").strip().lower()).hexdigest()[:10]
+
+
 def invitation_token(account: LegacyAccount, deadline: date) -> str:
-    return signing.dumps({"a": account.pk, "d": deadline.isoformat()}, salt=INVITATION_SALT)
+    return signing.dumps(
+        {"a": account.pk, "d": deadline.isoformat(), "e": _email_tag(account.email)}, salt=INVITATION_SALT
+    )
 
 
 def invitation_read(token: str, *, now=None) -> LegacyAccount | None:
@@ -31,7 +39,10 @@ def invitation_read(token: str, *, now=None) -> LegacyAccount | None:
         return None
     if timezone.localdate(now or timezone.now()) > deadline:
         return None
-    return LegacyAccount.objects.filter(pk=data["a"], is_active=True).select_related("customer").first()
+    account = LegacyAccount.objects.filter(pk=data["a"], is_active=True).select_related("customer").first()
+    if account is None or data.get("e") != _email_tag(account.email):
+        return None
+    return account
 
 
 def activation_url(user) -> str:
