@@ -285,6 +285,11 @@ MIGRATION_RATE_LIMITS = {
     "interest": "10/h/ip,3/h/key",
     "move_form": "30/5m/ip,10/5m/key",
 }
+# «Oppfølging» (the call list): «Ringt» hides a row this long; "close to the deadline" and "activation
+# not finished" mean this many days.
+FOLLOWUP_CALLED_HIDE_DAYS = env.int("FOLLOWUP_CALLED_HIDE_DAYS", default=3)
+FOLLOWUP_DEADLINE_DAYS = env.int("FOLLOWUP_DEADLINE_DAYS", default=7)
+FOLLOWUP_ACTIVATION_DAYS = env.int("FOLLOWUP_ACTIVATION_DAYS", default=3)
 CELERY_BEAT_SCHEDULE["migration-reminders"] = {
     "task": "migration.tasks.send_reminders",
     "schedule": 60.0 * 60,

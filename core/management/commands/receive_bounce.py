@@ -13,6 +13,7 @@ from core.bounces import bounce_receive
 
 class Command(BaseCommand):
     help = "Read one bounce message (RFC 3464 DSN or a common non-standard bounce) on stdin."
+    stealth_options = ("stdin",)  # tests pass a binary stream instead of the process stdin
 
     def handle(self, *args, **options):
         raw = (options.get("stdin") or sys.stdin.buffer).read()
