@@ -199,12 +199,13 @@ def _rows_by_message_id(message_ids: list[str]) -> list[int]:
     The Message-ID is a digest of the idempotency key, so it cannot be looked up by an index; the
     rows sent in the last weeks are few enough (a wave is 30,000) to compare in memory, by kind.
     """
-    wanted = {m.strip().lower() for m in message_ids}
+    # By the local part only: the domain follows SHOP_URL, which a domain switch changes.
+    wanted = {m.strip("<> ").split("@", 1)[0].lower() for m in message_ids}
     found = []
     since = timezone.now() - timedelta(days=settings.BOUNCE_MATCH_DAYS)
     rows = OutboundEmail.objects.filter(created_at__gte=since).only("pk", "idempotency_key").iterator(chunk_size=5000)
     for row in rows:
-        if row.message_id().lower() in wanted:
+        if row.message_id().strip("<>").split("@", 1)[0].lower() in wanted:
             found.append(row.pk)
             if len(found) == len(wanted):
                 break

@@ -26,7 +26,7 @@ def _row_id(event) -> int | None:
         return int(outbox_id)
     if event.recipient and event.message_id:
         for row in OutboundEmail.objects.filter(to__iexact=event.recipient).only("pk", "idempotency_key"):
-            if row.message_id().strip("<>") == str(event.message_id).strip("<>"):
+            if row.message_id().strip("<>").split("@")[0] == str(event.message_id).strip("<> ").split("@")[0]:
                 return row.pk
     return None
 
