@@ -1,4 +1,5 @@
 # The app image: gunicorn serves the web, the same image runs the Celery worker and beat.
+# Pango, HarfBuzz's subsetter and the DejaVu fonts are what WeasyPrint loads to render order PDFs.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -8,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gettext curl openssl \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 1000 app
 
@@ -22,6 +24,8 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/bu
     IDP_OIDC_PRIVATE_KEY="$(openssl genrsa 2048 2>/dev/null)" \
     python manage.py collectstatic --noinput -v0
 
+# The media volume is mounted here; created in the image so the volume belongs to the app user.
+RUN mkdir -p /app/media && chown app:app /app/media
 USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1

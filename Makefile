@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint lock messages messages-check browser worker clean
+.PHONY: install run test lint lock messages messages-check browser pdf-libs worker clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: install (plus Debian's Chromium for the browser tests) and run the whole suite
-test: install browser
+test: install browser pdf-libs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
@@ -35,6 +35,16 @@ browser:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "The browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; \
+	  fi; }
+
+# WeasyPrint renders order PDFs with Debian's Pango, HarfBuzz's subsetter and the DejaVu fonts.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+pdf-libs:
+	@dpkg -s $(PDF_LIBS) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
+	  else \
+	    echo "Order PDFs need Pango and a font: sudo apt-get install -y $(PDF_LIBS)"; exit 1; \
 	  fi; }
 
 lint: install

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.email import email_enqueue
+from core.links import link_ref
 from core.ratelimit import respond_429
 
 # allauth's email templates are rendered by the outbox task from templates/email/accounts/<name>;
@@ -19,7 +20,9 @@ TEMPLATE_ALIASES = {"email_confirmation_signup": "email_confirmation"}
 # Context values copied as strings. Everything else allauth passes (request, user, model objects)
 # is left out: the outbox context must be JSON-serialisable.
 STRING_KEYS = ("email", "from_email", "to_email", "deleted_email", "ip", "user_agent")
-URL_KEYS = ("password_reset_url", "activate_url", "signup_url")
+# Links without a key. Links with one (reset, email confirmation) arrive as `links` references from
+# the two send_* methods below and are signed only when the email is sent.
+URL_KEYS = ("signup_url",)
 
 
 def shop_url(url_or_path: str) -> str:
@@ -72,6 +75,28 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
+    def send_password_reset_mail(self, user, email, context):
+        # allauth hands us the live key and link; the outbox stores only which user it is for, and
+        # the link is signed when the email is sent (core.links: no live link at rest).
+        self.send_mail(
+            "account/email/password_reset_key",
+            email,
+            {"user": user, "links": {"password_reset_url": link_ref("password_reset", user)}},
+        )
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        # As above: a reference to the address to confirm, signed at sending. allauth's code-based
+        # verification (not enabled here) keeps its own flow.
+        from allauth.account import app_settings
+
+        if app_settings.EMAIL_VERIFICATION_BY_CODE_ENABLED:
+            return super().send_confirmation_mail(request, emailconfirmation, signup)
+        address = emailconfirmation.email_address
+        template = "account/email/email_confirmation_signup" if signup else "account/email/email_confirmation"
+        self.send_mail(
+            template, address.email, {"user": address.user, "links": {"activate_url": link_ref("email_confirmation", address)}}
+        )
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         name = template_prefix.rsplit("/", 1)[-1]
         name = TEMPLATE_ALIASES.get(name, name)
@@ -98,9 +123,12 @@ class AccountAdapter(DefaultAccountAdapter):
         for key in URL_KEYS:
             if context.get(key):
                 data[key] = shop_url(context[key])
+        if context.get("links"):
+            data["links"] = dict(context["links"])
         if context.get("timestamp"):
             data["timestamp"] = format_timestamp(context["timestamp"])
-        data.setdefault("password_reset_url", shop_url(_reverse("account_reset_password")))
+        if "password_reset_url" not in data.get("links", {}):
+            data.setdefault("password_reset_url", shop_url(_reverse("account_reset_password")))
         data["login_url"] = shop_url(_reverse("account_login"))
         data["valid_hours"] = max(settings.PASSWORD_RESET_TIMEOUT // 3600, 1)
         return data

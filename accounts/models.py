@@ -207,3 +207,33 @@ class Membership(models.Model):
     @property
     def can_order(self):
         return self.role in (Role.ADMINISTRATOR, Role.BUYER)
+
+
+class MembershipOffer(models.Model):
+    """«Bli med i …»: an administrator added the email of a person who already has a user.
+
+    Nothing is shared or changed for that person until they accept, logged in as themselves
+    (a POST on «Bli med»); then the membership is created. The administrator sees only what they
+    typed themselves (email, name, role), never the person's name, last login or account state.
+    """
+
+    customer = models.ForeignKey(Customer, verbose_name=_("kunde"), on_delete=models.CASCADE,
+                                 related_name="membership_offers")
+    user = models.ForeignKey(User, verbose_name=_("bruker"), on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(_("e-post"))
+    name = models.CharField(_("navn"), max_length=150, blank=True)
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BUYER)
+    invited_by = models.ForeignKey(User, verbose_name=_("invitert av"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitasjon til eksisterende bruker")
+        verbose_name_plural = _("invitasjoner til eksisterende brukere")
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "customer"], name="membership_offer_user_customer_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.customer}"

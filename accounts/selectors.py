@@ -9,7 +9,7 @@ on `MembershipQuerySet`.
 from allauth.account.models import EmailAddress
 from django.http import Http404
 
-from .models import Customer, Membership, User
+from .models import Customer, Membership, MembershipOffer, User
 
 
 def membership_get_for_customer(*, customer: Customer, pk) -> Membership:
@@ -27,6 +27,19 @@ def membership_get_for_customer(*, customer: Customer, pk) -> Membership:
 def membership_list_for_customer(*, customer: Customer):
     """«Brukere»: the customer's members by name, then email."""
     return Membership.objects.for_customer(customer).select_related("user").order_by("user__name", "user__email")
+
+
+def membership_offer_list_for_customer(*, customer: Customer):
+    """«Brukere»: the «Bli med» offers waiting for an answer, by email (only what the administrator typed)."""
+    return MembershipOffer.objects.filter(customer=customer).order_by("email")
+
+
+def membership_offer_get_for_customer(*, customer: Customer, pk) -> MembershipOffer:
+    """One «Bli med» offer of the customer, or 404 (another customer's offer looks like none)."""
+    try:
+        return MembershipOffer.objects.filter(customer=customer).get(pk=pk)
+    except (MembershipOffer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def email_address_pending(*, user: User) -> EmailAddress | None:

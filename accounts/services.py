@@ -14,26 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
+from core.links import LinkError, link_read, link_ref
 from core.models import OutboundEmail
 
-from .models import Customer, Membership, Role, User, UserManager
-from .tokens import TokenError, make_token, read_token
-
-INVITATION_PURPOSE = "invitation"
+from .models import Customer, Membership, MembershipOffer, Role, User, UserManager
 
 
 class MembershipError(ValidationError):
     """A membership change that is not allowed; the message is shown to the user as is."""
-
-
-def invitation_max_age() -> int:
-    return settings.INVITATION_TIMEOUT_DAYS * 24 * 60 * 60
-
-
-def invitation_url(*, user: User, customer: Customer) -> str:
-    token = make_token(user, INVITATION_PURPOSE)
-    path = reverse("accounts:invitation_accept", kwargs={"customer_id": customer.pk, "token": token})
-    return f"{settings.SHOP_URL}{path}"
 
 
 def _active_administrators(customer: Customer):
@@ -102,25 +90,9 @@ def _send_invitation(*, membership: Membership, invited_by: User | None, key: st
             "customer_number": membership.customer.number,
             "invited_by": (invited_by.get_full_name() if invited_by else ""),
             "role": str(membership.get_role_display()),
-            "url": invitation_url(user=membership.user, customer=membership.customer),
             "valid_days": settings.INVITATION_TIMEOUT_DAYS,
-        },
-    )
-
-
-def _send_membership_notice(*, membership: Membership, invited_by: User | None) -> None:
-    email_enqueue(
-        key=f"accounts.membership_added:{membership.pk}",
-        kind="accounts.membership_added",
-        to=membership.user.email,
-        template="email/accounts/membership_added",
-        context={
-            "name": membership.user.name,
-            "customer_name": membership.customer.name,
-            "customer_number": membership.customer.number,
-            "invited_by": (invited_by.get_full_name() if invited_by else ""),
-            "role": str(membership.get_role_display()),
-            "url": f"{settings.SHOP_URL}{reverse('account_login')}",
+            # Signed when the email is sent (core.links): no live link in the outbox.
+            "links": {"url": link_ref("invitation", membership.user, customer_id=membership.customer_id)},
         },
     )
 
@@ -128,13 +100,16 @@ def _send_membership_notice(*, membership: Membership, invited_by: User | None) 
 @transaction.atomic
 def membership_invite(
     *, customer: Customer, email: str, name: str, role: str, invited_by: User | None
-) -> Membership:
-    """Add a user to `customer` with `role`.
+) -> "Membership | MembershipOffer":
+    """Add a colleague to `customer` with `role`, by email.
 
-    A new email creates a pending user (active, unusable password) and sends an invitation with a
-    set-password link. A user who exists but has no password yet also gets the invitation; a user
-    who can already log in gets a notice. A user deactivated by staff gets the membership but no
-    email. Raises MembershipError if the email is already a member of this customer.
+    A new email creates a pending user (active, unusable password), the membership and an
+    invitation with a set-password link. The email of a person who already has a user (any
+    state) only creates a `MembershipOffer`: that person gets «Bli med i …» and becomes a member
+    by accepting while logged in (`membership_offer_accept`); until then nothing about them is
+    shared and nothing changes for them. A user deactivated by staff gets no email. The caller
+    answers the same in every case (no user enumeration). Raises MembershipError if the email is
+    already a member of, or already invited to, this customer.
     """
     email = UserManager.normalize_email(email)
     if role not in Role.values:
@@ -150,20 +125,85 @@ def membership_invite(
         except IntegrityError:  # invited by someone else at the same moment
             user = User.objects.select_for_update().get(email__iexact=email)
             created = False
-    if Membership.objects.filter(user=user, customer=customer).exists():
+    if (
+        Membership.objects.filter(user=user, customer=customer).exists()
+        or MembershipOffer.objects.filter(user=user, customer=customer).exists()
+    ):
         raise MembershipError(
             _("%(email)s er allerede bruker hos %(customer)s.") % {"email": email, "customer": customer.name}
         )
-    membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
-    if not user.is_active:
-        return membership  # shut out by staff: no email lets them back in
-    if user.has_usable_password():
-        _send_membership_notice(membership=membership, invited_by=invited_by)
-    else:
-        _send_invitation(
-            membership=membership, invited_by=invited_by, key=f"accounts.invitation:{membership.pk}"
+    if not created:
+        offer = MembershipOffer.objects.create(
+            customer=customer, user=user, email=email, name=name.strip(), role=role, invited_by=invited_by
         )
+        _send_offer(offer=offer, key=f"accounts.membership_offer:{offer.pk}")
+        return offer
+    membership = Membership.objects.create(user=user, customer=customer, role=role, invited_by=invited_by)
+    _send_invitation(membership=membership, invited_by=invited_by, key=f"accounts.invitation:{membership.pk}")
     return membership
+
+
+def _send_offer(*, offer: MembershipOffer, key: str) -> None:
+    """«Bli med i …» to the person; nothing for a user staff shut out (nobody could accept)."""
+    if not offer.user.is_active:
+        return
+    email_enqueue(
+        key=key,
+        kind="accounts.membership_offer",
+        to=offer.user.email,
+        template="email/accounts/membership_offer",
+        context={
+            "customer_name": offer.customer.name,
+            "customer_number": offer.customer.number,
+            "invited_by": (offer.invited_by.get_full_name() if offer.invited_by else ""),
+            "role": str(offer.get_role_display()),
+            "url": f"{settings.SHOP_URL}{reverse('accounts:offers')}",
+        },
+    )
+
+
+def membership_offers_for(user: User):
+    """The «Bli med» offers waiting for `user`: made to their user and their current address."""
+    return (
+        MembershipOffer.objects.filter(user=user, email__iexact=user.email, customer__is_active=True)
+        .select_related("customer", "invited_by")
+        .order_by("customer__number")
+    )
+
+
+@transaction.atomic
+def membership_offer_accept(*, user: User, offer_id: int) -> Membership:
+    """The person accepts, logged in as themselves: the membership exists from now on.
+
+    Raises MembershipOffer.DoesNotExist for an offer that is not theirs (or gone).
+    """
+    offer = membership_offers_for(user).select_for_update(of=("self",)).get(pk=offer_id)
+    _lock_administrators(offer.customer_id)
+    membership, _created = Membership.objects.get_or_create(
+        user=user, customer=offer.customer, defaults={"role": offer.role, "invited_by": offer.invited_by}
+    )
+    offer.delete()
+    return membership
+
+
+@transaction.atomic
+def membership_offer_decline(*, user: User, offer_id: int) -> None:
+    membership_offers_for(user).select_for_update(of=("self",)).get(pk=offer_id).delete()
+
+
+@transaction.atomic
+def membership_offer_withdraw(*, offer: MembershipOffer) -> None:
+    """The administrator takes the offer back; the person never learns more than the email."""
+    MembershipOffer.objects.filter(pk=offer.pk).delete()
+
+
+@transaction.atomic
+def membership_offer_resend(*, offer: MembershipOffer) -> None:
+    # The n-th resend of this offer, counted under the offer's row lock: two presses are two events
+    # with two keys, and a retried task of one press stays one email.
+    MembershipOffer.objects.select_for_update().filter(pk=offer.pk).first()
+    resends = OutboundEmail.objects.filter(idempotency_key__startswith=f"accounts.membership_offer:{offer.pk}:")
+    _send_offer(offer=offer, key=f"accounts.membership_offer:{offer.pk}:resend-{resends.count() + 1}")
 
 
 @transaction.atomic
@@ -240,24 +280,23 @@ def user_set_initial_password(*, user: User, password: str) -> User:
 
 
 def invitation_membership_get(*, token: str, customer_id, lock: bool = False) -> Membership:
-    """The membership a colleague's invitation link was made for, or raise TokenError.
+    """The membership a colleague's invitation link was made for, or raise LinkError.
 
     The link is good while its user is active, has no password yet and is an active member of the
     customer in the link. With `lock`, the user row is read with a row lock (inside a transaction).
     """
-    queryset = User.objects.select_for_update() if lock else None
-    user = read_token(token, INVITATION_PURPOSE, max_age=invitation_max_age(), queryset=queryset)
+    user = link_read("invitation", token, lock=lock)
     if not user.is_active:
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     if user.has_usable_password():
-        raise TokenError("used")
+        raise LinkError("used")
     membership = (
         Membership.objects.filter(user=user, customer_id=customer_id, is_active=True)
         .select_related("customer")
         .first()
     )
     if membership is None:
-        raise TokenError("invalid")
+        raise LinkError("invalid")
     membership.user = user
     return membership
 
@@ -267,7 +306,7 @@ def invitation_accept(*, token: str, customer_id, password: str) -> Membership:
     """A colleague sets their first password through the invitation link; returns the membership.
 
     The link is read again with the user row locked, so two submits of one link cannot both set a
-    password (the second gets TokenError("used")); the password goes through
+    password (the second gets LinkError("used")); the password goes through
     `user_set_initial_password`, which also marks the address verified for allauth.
     """
     membership = invitation_membership_get(token=token, customer_id=customer_id, lock=True)

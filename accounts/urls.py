@@ -15,5 +15,7 @@ urlpatterns = [
     path("brukere/<int:pk>/deaktiver/", views.membership_deactivate, name="membership_deactivate"),
     path("brukere/<int:pk>/gjenopprett/", views.membership_reactivate, name="membership_reactivate"),
     path("brukere/<int:pk>/send-invitasjon/", views.invitation_resend, name="invitation_resend"),
+    path("brukere/venter/<int:pk>/", views.offer_detail, name="offer_detail"),
+    path("bli-med/", views.offers, name="offers"),
     path("invitasjon/<int:customer_id>/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

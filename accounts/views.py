@@ -2,18 +2,25 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import ratelimit
+from core.links import LinkError
 
 from . import services
 from .forms import InviteForm, ProfileForm, RoleForm, SetPasswordForm
-from .models import Role
-from .selectors import email_address_pending, membership_get_for_customer, membership_list_for_customer
+from .models import MembershipOffer, Role
+from .selectors import (
+    email_address_pending,
+    membership_get_for_customer,
+    membership_list_for_customer,
+    membership_offer_get_for_customer,
+    membership_offer_list_for_customer,
+)
 from .tenancy import SESSION_KEY, customer_required, redirect_back
-from .tokens import TokenError
 
 administrators_only = customer_required(roles=[Role.ADMINISTRATOR])
 
@@ -46,7 +53,8 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": request.tenant.memberships, "pending_email": pending_email},
+        {"form": form, "memberships": request.tenant.memberships, "pending_email": pending_email,
+         "offers_waiting": services.membership_offers_for(user).count()},
     )
 
 
@@ -57,7 +65,50 @@ def profile(request):
 def users(request):
     customer = request.tenant.customer
     memberships = membership_list_for_customer(customer=customer)
-    return render(request, "accounts/users.html", {"customer": customer, "memberships": memberships})
+    offers = membership_offer_list_for_customer(customer=customer)
+    return render(request, "accounts/users.html",
+                  {"customer": customer, "memberships": memberships, "offers": offers})
+
+
+@administrators_only
+def offer_detail(request, pk):
+    """A «Bli med» offer to a person who has a user: only what the administrator typed."""
+    offer = membership_offer_get_for_customer(customer=request.tenant.customer, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("action") == "withdraw":
+            services.membership_offer_withdraw(offer=offer)
+            messages.success(request, _("Invitasjonen til %(email)s er trukket tilbake.") % {"email": offer.email})
+            return redirect("accounts:users")
+        if limited := ratelimit.consume_or_429(
+            request, "invitation_resend", settings.ACCOUNTS_RATE_LIMITS, key=f"offer:{offer.pk}"
+        ):
+            return limited
+        services.membership_offer_resend(offer=offer)
+        messages.success(request, _("Vi har sendt invitasjonen på nytt til %(email)s.") % {"email": offer.email})
+        return redirect("accounts:offer_detail", pk=offer.pk)
+    return render(request, "accounts/offer_detail.html", {"offer": offer})
+
+
+@login_required
+def offers(request):
+    """«Bli med i …»: the person accepts or declines, logged in as themselves (POST only)."""
+    if request.method == "POST":
+        try:
+            offer_id = int(request.POST.get("offer", ""))
+        except ValueError:
+            raise Http404 from None
+        try:
+            if request.POST.get("action") == "accept":
+                membership = services.membership_offer_accept(user=request.user, offer_id=offer_id)
+                messages.success(request, _("Du er nå bruker hos %(customer)s.")
+                                 % {"customer": membership.customer.name})
+            else:
+                services.membership_offer_decline(user=request.user, offer_id=offer_id)
+                messages.success(request, _("Invitasjonen er avslått."))
+        except MembershipOffer.DoesNotExist:
+            raise Http404 from None
+        return redirect("accounts:offers")
+    return render(request, "accounts/offers.html", {"offers": services.membership_offers_for(request.user)})
 
 
 @administrators_only
@@ -68,19 +119,16 @@ def user_add(request):
         if limited := ratelimit.consume_or_429(request, "invite", settings.ACCOUNTS_RATE_LIMITS):
             return limited
         try:
-            membership = services.membership_invite(
-                customer=customer, invited_by=request.user, **form.cleaned_data
-            )
+            services.membership_invite(customer=customer, invited_by=request.user, **form.cleaned_data)
         except services.MembershipError as exc:
             form.add_error("email", exc.messages[0])
         else:
-            if membership.status == "invitert":
-                text = _("%(email)s er lagt til. Vi har sendt en invitasjon på e-post.")
-            elif membership.status == "aktiv":
-                text = _("%(email)s er lagt til og har fått beskjed på e-post.")
-            else:
-                text = _("%(email)s er lagt til, men brukeren er deaktivert av oss. Kontakt avdelingen.")
-            messages.success(request, text % {"email": membership.user.email})
+            # The same answer whether the address is new, has a user, or one staff shut out.
+            messages.success(
+                request,
+                _("Vi har sendt en invitasjon til %(email)s. Brukeren får tilgang når invitasjonen "
+                  "er tatt imot.") % {"email": form.cleaned_data["email"]},
+            )
             return redirect("accounts:users")
     return render(request, "accounts/user_add.html", {"form": form, "customer": customer})
 
@@ -224,7 +272,7 @@ def invitation_accept(request, customer_id, token):
     """The colleague's set-password page; on success they are logged in at the inviting customer."""
     try:
         membership = services.invitation_membership_get(token=token, customer_id=customer_id)
-    except TokenError as exc:
+    except LinkError as exc:
         return _invitation_problem(request, exc.reason)
     form = SetPasswordForm(membership.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +280,7 @@ def invitation_accept(request, customer_id, token):
             membership = services.invitation_accept(
                 token=token, customer_id=customer_id, password=form.cleaned_data["password1"]
             )
-        except TokenError as exc:
+        except LinkError as exc:
             return _invitation_problem(request, exc.reason)
         user = membership.user
         if request.user.is_authenticated and request.user.pk != user.pk:

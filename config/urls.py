@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from core import views as core_views
+from core.views import media_serve
+from identity import views as identity_views
 
 handler403 = "core.views.error_403"
 handler404 = "core.views.error_404"
@@ -25,7 +27,14 @@ urlpatterns = [
     path("kontakt/", include("faq.contact_urls")),
     # One password for every system: OpenID Connect provider (/.well-known/openid-configuration,
     # /identity/o/...) and the app API (/_allauth/app/v1/...); see docs/OIDC.md.
+    # allauth's authorization view with remembered consent and 400 error pages (identity/views.py).
+    path("identity/o/authorize", identity_views.authorization),
     path("", include("allauth.idp.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("", include("shop.urls")),
 ]
+
+if settings.MEDIA_SERVE:
+    # Product pictures and datasheets from MEDIA_ROOT (public catalogue files, never customer data).
+    urlpatterns.insert(0, path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media_serve, name="media"))
+

@@ -25,7 +25,10 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("forhåndsvisning"))
     def preview(self, obj):
-        message = email_render(obj)
+        if obj.status == OutboundEmail.Status.SENT:
+            return _("Innholdet slettes når e-posten er sendt.")
+        # Never a live link: links render as a placeholder here (they are signed only for sending).
+        message = email_render(obj, sign_links=False)
         # The plain-text body is rendered without autoescaping and comes back marked safe, so
         # format_html alone would pass a customer's "<script>" straight into the admin page.
         return format_html("<strong>{}</strong><pre>{}</pre>", escape(message.subject), escape(message.body))

@@ -6,5 +6,8 @@ class CoreConfig(AppConfig):
     verbose_name = "Drift"
 
     def ready(self):
-        # Provider webhooks (django-anymail's tracking signal) become bounces.
-        from . import webhooks  # noqa: F401
+        # The deploy checks; provider webhooks (django-anymail's tracking signal) become bounces.
+        from . import (
+            checks,  # noqa: F401
+            webhooks,  # noqa: F401
+        )

@@ -15,10 +15,12 @@ from django.db.models import F
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
 
 from . import sendrate
 from .bounces import outbox_bounce_record, verp_address
+from .links import link_urls
 from .models import OutboundEmail
 from .smtp import Transmission
 
@@ -29,13 +31,15 @@ logger = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError, RedisError)
 
 
-def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
-    """Build the message for an outbox row, in the row's language."""
-    context = {
-        "shop_name": settings.SHOP_NAME,
-        "shop_url": settings.SHOP_URL,
-        **email.context,
-    }
+def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMultiAlternatives:
+    """Build the message for an outbox row, in the row's language.
+
+    The row's `links` are references (core.links.link_ref); they become URLs signed now, so no live
+    link is ever stored. The admin preview passes `sign_links=False` and shows a placeholder.
+    """
+    stored = dict(email.context)
+    links = link_urls(stored.pop("links", None), sign=sign_links)
+    context = {"shop_name": settings.SHOP_NAME, "shop_url": settings.SHOP_URL, **stored, **links}
     with translation.override(email.language):
         subject = render_to_string(f"{email.template}_subject.txt", context)
         text = render_to_string(f"{email.template}.txt", context)
@@ -43,6 +47,8 @@ def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
             html = render_to_string(f"{email.template}.html", context)
         except TemplateDoesNotExist:
             html = None
+        builder = getattr(settings, "EMAIL_ATTACHMENTS", {}).get(email.kind)
+        attachments = import_string(builder)(email) if builder else []
     subject = " ".join(subject.split())
     message = EmailMultiAlternatives(
         subject=subject,
@@ -59,6 +65,8 @@ def email_render(email: OutboundEmail) -> EmailMultiAlternatives:
     message.metadata = {"outbox_id": str(email.pk)}
     if html:
         message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 
@@ -161,8 +169,11 @@ def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exce
             confirmed.append(email.pk)
     if confirmed:
         now = timezone.now()
+        # Once the server has the message, the row keeps no content: who, what kind, when and the
+        # idempotency key stay (the audit trail; OUTBOX_RETENTION_DAYS removes old rows), the context
+        # with names and link references is blanked, so a sent row can never be signed into a link.
         OutboundEmail.objects.filter(pk__in=confirmed).update(
-            status=OutboundEmail.Status.SENT, sent_at=now, last_error="", updated_at=now
+            status=OutboundEmail.Status.SENT, sent_at=now, last_error="", updated_at=now, context={}
         )
         result.update(dict.fromkeys(confirmed, OutboundEmail.Status.SENT))
         logger.info("emails sent: ids=%s", confirmed)

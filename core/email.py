@@ -88,11 +88,14 @@ _batching = threading.local()
 
 def outbox_schedule(email_id: int) -> None:
     """Schedule sending after commit (immediately when outside a transaction)."""
+    # robust=True: the row is committed either way, and the sweeper (outbox_sweep, Celery beat)
+    # sends what no task picked up. A broker outage right after commit must not turn work that
+    # did commit into a 500 page (Django logs the failed callback).
     batch = getattr(_batching, "batch", None)
     if batch is not None:
-        transaction.on_commit(lambda: batch.add(email_id))
+        transaction.on_commit(lambda: batch.add(email_id), robust=True)
         return
-    transaction.on_commit(lambda: outbox_send.delay(email_id))
+    transaction.on_commit(lambda: outbox_send.delay(email_id), robust=True)
 
 
 class _Batch:

@@ -55,3 +55,16 @@ def error_500(request):
             "<!doctype html><html lang=nb><title>Feil</title><h1>Noe gikk galt</h1>"
             "<p>Prøv igjen om litt. <a href=/hjelp/>Hjelp</a> · <a href=/kontakt/>Kontakt oss</a></p>"
         )
+
+
+def media_serve(request, path):
+    """Files from MEDIA_ROOT (product pictures and datasheets) when the app serves them itself.
+
+    Django's static `serve` (path checks, Last-Modified, If-Modified-Since) with a cache lifetime:
+    the files are public catalogue content, and a replaced file gets a new name.
+    """
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,14 +1,17 @@
 """allauth adapters: what the OpenID Connect provider and the app API say about a user."""
 
 import dataclasses
+import secrets
 from typing import Any
 
 from allauth.headless.adapter import DefaultHeadlessAdapter
 from allauth.idp.oidc import app_settings as oidc_settings
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .claims import CUSTOMERS_SCOPE, customers_claim, email_claims
+from .oidc import GRANT_TYPES, PKCE_METHOD, RESPONSE_TYPES
 
 
 class OIDCAdapter(DefaultOIDCAdapter):
@@ -35,7 +38,23 @@ class OIDCAdapter(DefaultOIDCAdapter):
             claims[CUSTOMERS_SCOPE] = customers_claim(user)
         return claims
 
+    def get_issuer(self) -> str:
+        """Always SHOP_URL: a token fetched through an internal host name carries the same `iss`.
+
+        (allauth's default follows the request's Host header.)
+        """
+        return settings.SHOP_URL
+
+    def generate_client_secret(self) -> str:
+        """URL-safe (A-Z, a-z, 0-9, `-`, `_`): nothing a client must encode for HTTP Basic."""
+        return secrets.token_urlsafe(48)
+
     def populate_server_metadata(self, data) -> None:
+        # Only what the shop offers: no device code, client credentials, implicit or hybrid.
+        data.pop("device_authorization_endpoint", None)
+        data["grant_types_supported"] = [str(g) for g in GRANT_TYPES]
+        data["response_types_supported"] = list(RESPONSE_TYPES)
+        data["code_challenge_methods_supported"] = [PKCE_METHOD]
         data["scopes_supported"] = [*data.get("scopes_supported", []), CUSTOMERS_SCOPE]
         data["claims_supported"] = [
             "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",

@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .models import OIDCConsent
+
 
 class ClientAdmin(AllauthClientAdmin):
     actions = ["new_secret"]
@@ -38,3 +40,16 @@ class ClientAdmin(AllauthClientAdmin):
 
 admin.site.unregister(Client)
 admin.site.register(Client, ClientAdmin)
+
+
+@admin.register(OIDCConsent)
+class OIDCConsentAdmin(admin.ModelAdmin):
+    """What people granted which client; delete a row to have the consent page shown again."""
+
+    list_display = ["user", "client", "scopes", "granted_at"]
+    list_filter = ["client"]
+    search_fields = ["user__email", "client__id", "client__name"]
+    readonly_fields = ["user", "client", "scopes", "granted_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -9,4 +9,6 @@ class IdentityConfig(AppConfig):
     verbose_name = "Identitet"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import oidc, signals  # noqa: F401
+
+        oidc.install()

@@ -11,7 +11,10 @@ class MigrationConfig(AppConfig):
         # (`services.move.FLAG_CUSTOMERS_TASK`) rather than importing tasks, which import services.
         from core.signals import email_bounced
 
-        from . import tasks  # noqa: F401
+        from . import (
+            links,  # noqa: F401
+            tasks,  # noqa: F401
+        )
         from .services.bounce import on_email_bounced
 
         # «E-post i retur»: core's outbox tells us a row bounced; core never imports this app.

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Branch, Customer
+from core.links import LinkError, link_read
 
 from .charts import activation_chart
 from .models import CustomerMove, LegacyAccount, MigrationEvent
@@ -23,9 +24,19 @@ def user_awaiting_activation(user) -> bool:
     return user.is_active and LegacyAccount.objects.awaiting_activation().filter(user=user).exists()
 
 
-def legacy_account_for_session(pk) -> LegacyAccount | None:
-    """The legacy account a gate session is logged in as, if it may still log in."""
-    return LegacyAccount.objects.filter(pk=pk, is_active=True).select_related("customer__branch").first()
+def legacy_account_for_session(token: str) -> LegacyAccount | None:
+    """The legacy account a gate session is logged in as, if it may still log in.
+
+    The session holds a "legacy_session" token (core.links) bound to the stored legacy hash and the
+    account's state: a new legacy password, a shut-out, a move or LEGACY_SESSION_MAX_AGE ends it.
+    """
+    try:
+        account = link_read(
+            "legacy_session", token, queryset=LegacyAccount.objects.select_related("customer__branch")
+        )
+    except LinkError:
+        return None
+    return account if account.is_active else None
 
 
 def customer_move_get(customer_id) -> CustomerMove | None:

@@ -4,15 +4,10 @@ The gate keeps the legacy login in its own session key (never a Django login): b
 the *old* shop says nothing about the new one.
 """
 
-import hashlib
-import hmac
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.tenancy import SESSION_KEY as CUSTOMER_SESSION_KEY
-from accounts.tokens import TokenError, read_token
+from core.links import LinkError, handoff_verify, link_read, link_sign
 from core.ratelimit import consume_or_429
 
 from . import selectors, services
@@ -41,17 +36,22 @@ LEGACY_SESSION_KEY = "migration.legacy_account"
 
 
 def _legacy_login(request, account: LegacyAccount, via: str) -> None:
+    """The session holds a token bound to the stored legacy hash and the account's state (core.links,
+    kind "legacy_session", LEGACY_SESSION_MAX_AGE), not just the account id."""
     request.session.cycle_key()
-    request.session[LEGACY_SESSION_KEY] = {"id": account.pk, "via": via}
+    request.session[LEGACY_SESSION_KEY] = {"token": link_sign("legacy_session", account), "via": via}
 
 
 def _legacy_account(request) -> LegacyAccount | None:
+    """The legacy account of this session, re-checked on every request: a new legacy password, a
+    shut-out, the account moved or re-activated, or LEGACY_SESSION_MAX_AGE ends the session."""
     data = request.session.get(LEGACY_SESSION_KEY)
     if not isinstance(data, dict):
         return None
-    account = selectors.legacy_account_for_session(data.get("id"))
+    account = selectors.legacy_account_for_session(data.get("token", ""))
     if account is None:
         request.session.pop(LEGACY_SESSION_KEY, None)
+        return None
     return account
 
 
@@ -130,30 +130,14 @@ def legacy_reset_confirm(request, token):
     return render(request, "migration/reset_confirm.html", {"form": form, "account": account})
 
 
-def handoff_signature(username: str, timestamp: str) -> str:
-    """HMAC-SHA256 over `username:timestamp` with LEGACY_HANDOFF_SECRET (what the legacy shop computes)."""
-    message = f"{username}:{timestamp}".encode()
-    return hmac.new(settings.LEGACY_HANDOFF_SECRET.encode(), message, hashlib.sha256).hexdigest()
-
-
 @never_cache
 def handoff(request):
     """The legacy shop hands a logged-in user over: ?username=…&ts=<unix seconds>&sig=<hex HMAC>."""
     if not settings.LEGACY_HANDOFF_SECRET:
         raise Http404
     username = request.GET.get("username", "")
-    timestamp = request.GET.get("ts", "")
-    signature = request.GET.get("sig", "")
-    try:
-        age = time.time() - int(timestamp)
-    except ValueError:
-        age = None
-    valid = (
-        age is not None
-        and -30 <= age <= settings.LEGACY_HANDOFF_MAX_AGE
-        and hmac.compare_digest(handoff_signature(username, timestamp), signature)
-        # Each link works once.
-        and cache.add(f"migration-handoff:{signature}", 1, timeout=settings.LEGACY_HANDOFF_MAX_AGE + 60)
+    valid = handoff_verify(
+        username=username, timestamp=request.GET.get("ts", ""), signature=request.GET.get("sig", "")
     )
     account = LegacyAccount.objects.by_username(username).filter(is_active=True).first() if valid else None
     if account is None:
@@ -272,8 +256,8 @@ def _activation_invalid(request, reason: str):
 def activate(request, token):
     """The activation link: set the password (or confirm, for an existing user), then log in."""
     try:
-        user = read_token(token, "activation", max_age=services.activation_max_age())
-    except TokenError as exc:
+        user = link_read("activation", token)
+    except LinkError as exc:
         return _activation_invalid(request, exc.reason)
     if not selectors.user_awaiting_activation(user):
         return _activation_invalid(request, "used")

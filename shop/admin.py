@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Sum
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .catalogue import search_documents_refresh
+from .media import product_images_ensure_main, thumbnail, thumbnails_generate
 from .models import (
     Address,
     Cart,
@@ -13,6 +17,8 @@ from .models import (
     Order,
     OrderLine,
     Product,
+    ProductDocument,
+    ProductImage,
     Stock,
 )
 
@@ -38,6 +44,41 @@ class StockInline(admin.TabularInline):
     autocomplete_fields = ["branch"]
 
 
+class ProductImageFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        main = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_main") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(main) > 1:
+            raise ValidationError(_("Bare ett bilde kan være hovedbilde."))
+
+
+class ProductImageInline(admin.TabularInline):
+    """Staff upload pictures here; thumbnails are made on save (ProductAdmin.save_formset)."""
+
+    model = ProductImage
+    formset = ProductImageFormSet
+    extra = 1
+    fields = ["preview", "image", "is_main", "position"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("miniatyr"))
+    def preview(self, obj):
+        thumb = thumbnail(obj, "list") if obj.pk else None
+        if not thumb:
+            return "–"
+        return format_html('<img src="{}" width="{}" height="{}" alt="">', thumb["url"], thumb["width"], thumb["height"])
+
+
+class ProductDocumentInline(admin.TabularInline):
+    model = ProductDocument
+    extra = 1
+    fields = ["kind", "file"]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
@@ -54,7 +95,29 @@ class ProductAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "discount_group", "category"]
     search_fields = ["sku", "el_number", "ean", "name", "manufacturer", "manufacturer_sku"]
     autocomplete_fields = ["category"]
-    inlines = [StockInline]
+    inlines = [StockInline, ProductImageInline, ProductDocumentInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ProductImage:
+            # One main picture: the one ticked (others lose the mark first), else the first by position.
+            ticked = [f.instance for f in formset.forms if f.cleaned_data.get("is_main") and not f.cleaned_data.get("DELETE")]
+            if ticked:
+                ProductImage.objects.filter(product=form.instance, is_main=True).exclude(pk=ticked[0].pk).update(
+                    is_main=False
+                )
+            changed = {f.instance.pk for f in formset.forms if "image" in f.changed_data}
+            super().save_formset(request, form, formset, change)
+            for image in formset.new_objects + [i for i in formset.changed_objects if i[0].pk in changed]:
+                image = image[0] if isinstance(image, tuple) else image
+                thumbnails_generate(image, force=True)
+            product_images_ensure_main(form.instance)
+            return
+        if formset.model is ProductDocument:
+            for document_form in formset.forms:
+                upload = document_form.cleaned_data.get("file")
+                if upload is not None and hasattr(upload, "size") and "file" in document_form.changed_data:
+                    document_form.instance.size = upload.size
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         return (

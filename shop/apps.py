@@ -7,4 +7,7 @@ class ShopConfig(AppConfig):
     verbose_name = _("Nettbutikk")
 
     def ready(self):
-        from . import caching  # noqa: F401  (connects the signals that invalidate cached lists)
+        from . import (
+            caching,  # noqa: F401  (connects the signals that invalidate cached lists)
+            media,  # noqa: F401  (removes a deleted picture's or document's files)
+        )

@@ -1,7 +1,7 @@
 """Caches for what does not change per request: the category tree, list counts, facets, page ids.
 
 Everything is keyed by a catalogue version that moves on every ORM write to a product, category,
-stock row, net price or discount (signals below) and after a catalogue import
+stock row, net price, discount, product picture or document (signals below) and after a catalogue import
 (`catalogue_changed()`), so a cached value is never older than the data it was computed from; the
 timeout only bounds how long unused keys linger. Keys are built from the SQL of the query they
 stand for, so a customer-specific query (sorted by that customer's prices) gets its own key.
@@ -19,6 +19,7 @@ import zlib
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.middleware.csrf import get_token
@@ -59,7 +60,24 @@ def catalogue_version() -> int:
 
 
 def catalogue_changed() -> None:
-    """Invalidate every cached list count, facet, page of ids and category tree."""
+    """Invalidate every cached list count, facet, page of ids and category tree.
+
+    The version that counts for everyone moves when the change is committed: bumped only inside
+    the transaction, another process, which still reads the old rows until the commit, could
+    cache them under the new version, where they would stay. The bump at once is for this
+    process's own reads within the transaction; the one on commit (once per transaction, however
+    many rows changed; never after a rollback) orphans whatever anyone cached meanwhile.
+    """
+    _bump_version()
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    if any(callback[1] is _bump_version for callback in connection.run_on_commit):
+        return
+    transaction.on_commit(_bump_version, robust=True)
+
+
+def _bump_version() -> None:
     forget_local()
     try:
         cache.incr(VERSION_KEY)
@@ -151,8 +169,17 @@ def categories_all() -> list:
 
 @receiver([post_save, post_delete], dispatch_uid="shop_catalogue_changed")
 def _catalogue_model_changed(sender, **kwargs):
-    from .models import Category, CustomerDiscount, CustomerNetPrice, Product, Stock
+    from .models import (
+        Category,
+        CustomerDiscount,
+        CustomerNetPrice,
+        Product,
+        ProductDocument,
+        ProductImage,
+        Stock,
+    )
 
-    # Prices matter too: a list sorted by price caches the customer's page ids.
-    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount):
+    # Prices matter too: a list sorted by price caches the customer's page ids. A new picture or
+    # datasheet is a catalogue change as well: product pages and lists show it at once.
+    if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount, ProductImage, ProductDocument):
         catalogue_changed()

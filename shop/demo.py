@@ -1,4 +1,5 @@
-"""A few hundred realistic electrical products in categories, with stock per branch (idempotent)."""
+"""A few hundred realistic electrical products in categories, with stock per branch, a few pictures
+and a datasheet (idempotent)."""
 
 import random
 from decimal import Decimal
@@ -7,6 +8,7 @@ from django.utils.text import slugify
 
 from accounts.models import Branch, Customer
 
+from .demo_media import seed_media
 from .models import Address, Category, CustomerDiscount, CustomerNetPrice, Product, Stock
 
 
@@ -199,6 +201,7 @@ def seed(stdout=None):
                             defaults={"quantity": rng.choice([0, 0, 3, 12, 40, 150, 500])},
                         )
     _seed_pricing(rng)
+    seed_media()
     return []
 
 

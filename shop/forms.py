@@ -173,3 +173,60 @@ class CheckoutForm(forms.Form):
                 else:
                     data["address_obj"] = by_id[choice]
         return data
+
+
+class OrderSearchForm(forms.Form):
+    """Search and filters of «Mine ordre» (GET). A bad value is shown next to its field; the list is
+    then filtered by the fields that are valid, so nothing the user typed is silently widened."""
+
+    q = forms.CharField(
+        label=_("Søk"),
+        required=False,
+        max_length=100,
+        help_text=_("Ordrenummer, «Deres referanse», varenummer, EL-nummer eller varenavn."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    fra = forms.DateField(
+        label=_("Fra dato"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv en gyldig dato, for eksempel 14.03.2025.")},
+    )
+    til = forms.DateField(
+        label=_("Til dato"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Skriv en gyldig dato, for eksempel 14.03.2025.")},
+    )
+    bestilt_av = forms.TypedChoiceField(label=_("Bestilt av"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, orderers, **kwargs):
+        """`orderers`: (user id, name) of the people who may have ordered for this customer."""
+        super().__init__(*args, **kwargs)
+        self.fields["bestilt_av"].choices = [("", _("Alle"))] + [(str(pk), name) for pk, name in orderers]
+        self.fields["status"].choices = [("", _("Alle"))] + list(Order.Status.choices)
+        self.fields["q"].widget.attrs["aria-describedby"] = "id_q_helptext"
+        for name in ("bestilt_av", "status"):
+            self.fields[name].error_messages["invalid_choice"] = _("Velg et av valgene i listen.")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("fra"), data.get("til")
+        if start and end and start > end:
+            self.add_error("til", _("Til-datoen må være samme dag som eller etter fra-datoen."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters (all of them for an unbound form: none)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "text": data.get("q") or "",
+            "start": data.get("fra"),
+            "end": data.get("til") if "til" not in self.errors else None,
+            "user_id": data.get("bestilt_av"),
+            "status": data.get("status") or "",
+        }

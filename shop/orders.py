@@ -164,6 +164,7 @@ def order_confirmation_enqueue(*, order: Order, lines: list[OrderLine]) -> None:
     if not order.user or not order.user.email:
         return
     context = {
+        "order_id": order.pk,  # the PDF attachment is rendered from the order when the email is sent
         "order_number": order.number,
         "customer": f"{order.customer.number} {order.customer.name}",
         "name": order.user.get_short_name(),

@@ -12,7 +12,8 @@ import uuid
 from django.db.models import Count, Sum
 from django.http import Http404
 
-from .models import Address, Cart, CartLine, Order, OrderLine, Product, Stock
+from .media import main_images_prefetch
+from .models import Address, Cart, CartLine, Order, OrderLine, Product, ProductDocument, ProductImage, Stock
 
 # --- Orders ------------------------------------------------------------------------------------------
 
@@ -94,14 +95,22 @@ def product_list(*, branch, query: str = "", category_ids=None):
 
 
 def product_list_by_ids(*, ids: list[int], branch) -> list[Product]:
-    """The products with these ids, in the order given (a page of a listing, a ranking)."""
-    rows = Product.objects.filter(pk__in=ids).select_related("category").with_stock(branch).in_bulk()
+    """The products with these ids, in the order given (a page of a listing, a ranking), each with
+    its main picture (`main_images`)."""
+    rows = (
+        Product.objects.filter(pk__in=ids)
+        .select_related("category")
+        .with_stock(branch)
+        .prefetch_related(main_images_prefetch())
+        .in_bulk()
+    )
     return [rows[pk] for pk in ids if pk in rows]
 
 
 def product_list_well_stocked(*, branch, limit: int = 8) -> list[Product]:
     """The products with the most stock over all branches: a front page before any order exists."""
     products = product_list(branch=branch).annotate(stock_sum=Sum("stock__quantity"))
+    products = products.prefetch_related(main_images_prefetch())
     return list(products.order_by("-stock_sum", "name")[:limit])
 
 
@@ -111,6 +120,11 @@ def product_get_active(*, branch=None, **lookup) -> Product:
         return Product.objects.active().select_related("category").with_stock(branch).get(**lookup)
     except (Product.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def product_media(*, product) -> tuple[list[ProductImage], list[ProductDocument]]:
+    """The product page's pictures (main first) and documents (datasheet, FDV, manual)."""
+    return list(ProductImage.objects.filter(product=product)), list(ProductDocument.objects.filter(product=product))
 
 
 def product_get_by_number(*, number: str) -> Product | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cart, catalogue, orders
+from .views import cart, catalogue, documents, orders
 
 app_name = "shop"
 
@@ -18,7 +18,12 @@ urlpatterns = [
     path("hurtigbestilling/", cart.quick_order, name="quick_order"),
     path("kassen/", orders.checkout, name="checkout"),
     path("ordre/", orders.order_list, name="orders"),
+    path("ordre/eksport.csv", documents.orders_csv, name="orders_csv"),
+    path("ordre/eksport.xlsx", documents.orders_xlsx, name="orders_xlsx"),
     path("ordre/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("ordre/<int:pk>/pdf/", documents.order_pdf_download, name="order_pdf"),
+    path("ordre/<int:pk>/csv/", documents.order_csv, name="order_csv"),
+    path("ordre/<int:pk>/xlsx/", documents.order_xlsx, name="order_xlsx"),
     path("ordre/<int:pk>/bekreftelse/", orders.order_confirmation, name="order_confirmation"),
     path("ordre/<int:pk>/bestill-igjen/", orders.order_reorder, name="order_reorder"),
     path("adresser/", orders.address_list, name="addresses"),

@@ -2,6 +2,9 @@
 
 With nothing set, `manage.py runserver` works: SQLite, eager Celery, local-memory cache and the
 console email backend. Production overrides live in `production.py`, test tweaks in `test.py`.
+
+Over 450 lines because every setting the project reads is here, in one flat list of sections an
+operator reads top to bottom beside `.env.example`; splitting it would hide which module wins.
 """
 
 from pathlib import Path
@@ -207,7 +210,14 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+    # ~475,000 breached passwords shipped with the project (accounts/breached.py), plus the
+    # optional online range check below.
+    {"NAME": "accounts.validators.BreachedPasswordValidator"},
 ]
+# Optional k-anonymity check against a Pwned Passwords range API (e.g. its public /range/ URL);
+# unset: only the shipped list. Only 5 hex characters of the password's SHA-1 are sent.
+PASSWORD_BREACH_RANGE_URL = env("PASSWORD_BREACH_RANGE_URL", default="")
+PASSWORD_BREACH_TIMEOUT_SECONDS = env.float("PASSWORD_BREACH_TIMEOUT_SECONDS", default=2.0)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -238,10 +248,20 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
 # Reset links die on use, on email change and when staff deactivate the user.
-ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "accounts.password_reset.ActiveUserPasswordResetTokenGenerator"
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "core.links.ActiveUserPasswordResetTokenGenerator"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT_SECONDS", default=60 * 60 * 2)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SHOP_URL.startswith("https") else "http"
+# --- Re-authentication before account changes (security review, issue #15 item 4) ---
+# Adding, removing or making primary an email address (the «Endre e-post» flow) asks for the
+# password again unless the person entered it in the last ACCOUNT_REAUTHENTICATION_TIMEOUT
+# seconds: a session left open on a shared PC cannot move the account to another address (and
+# then reset its password). The password change form asks for the current password itself.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# allauth.mfa (added by the staff work): its TOTP, recovery-code and WebAuthn settings ask for
+# re-authentication too. This is allauth's default; stated so that nobody turns it off.
+MFA_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
@@ -276,6 +296,9 @@ MIGRATION_FLAG_CHUNK = env.int("MIGRATION_FLAG_CHUNK", default=100)
 LEGACY_HANDOFF_MAX_AGE = env.int("LEGACY_HANDOFF_MAX_AGE", default=300)
 # Legacy «Glemt passord?» links stay valid this long (seconds).
 LEGACY_RESET_MAX_AGE = env.int("LEGACY_RESET_MAX_AGE", default=60 * 60 * 24)
+# A login at the legacy gate lasts this long (seconds), and only while the stored legacy hash and the
+# account's state are as they were (core.links, kind "legacy_session").
+LEGACY_SESSION_MAX_AGE = env.int("LEGACY_SESSION_MAX_AGE", default=60 * 60 * 2)
 # Rate limits for the gate, its reset, «Aktiver», «Meld interesse» and the move form, in allauth's
 # syntax (core/ratelimit.py): per client address and per key (legacy username, email, legacy account).
 MIGRATION_RATE_LIMITS = {
@@ -304,6 +327,12 @@ SHOP_PAGE_SIZE = env.int("SHOP_PAGE_SIZE", default=24)
 # Seconds a list count, manufacturer facet or category tree may stay in the cache. They are also
 # keyed by a catalogue version that moves on every product/category/stock change and import.
 SHOP_LIST_CACHE_SECONDS = env.int("SHOP_LIST_CACHE_SECONDS", default=300)
+
+# The order confirmation email carries the order as a PDF (rendered by the worker when it sends).
+ORDER_CONFIRMATION_PDF = env.bool("ORDER_CONFIRMATION_PDF", default=True)
+# Attachments by email kind: a dotted path to a function (outbox row) → [(filename, bytes, mimetype)],
+# called when the email is rendered for sending. The outbox (core) knows no app's code.
+EMAIL_ATTACHMENTS = {"shop.order_confirmation": "shop.order_documents.order_confirmation_attachments"}
 
 # --- Help and contact ----------------------------------------------------------------------------
 
@@ -348,9 +377,10 @@ CELERY_BEAT_SCHEDULE["oidc-tokens-clear"] = {
 }
 # Public clients (the mobile app) must use PKCE; allauth enforces it for client type "public".
 IDP_OIDC_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
-# Logging out of the back office with a valid id_token_hint logs out of the shop too, without a
-# question (one login for every system, often on shared PCs); without a hint the user is asked.
-IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = False
+# Logging out of a client asks the person whether to log out of the shop too, also with a valid
+# id_token_hint: an ID token is no proof that the person is asking (any page can send the browser
+# to the logout URL with an old one). Security review, issue #15 item 8.
+IDP_OIDC_RP_INITIATED_LOGOUT_ASKS_FOR_OP_LOGOUT = True
 
 # The login, consent and logout pages may send the person on to a registered client's redirect
 # URI; their Content-Security-Policy allows those origins in form-action (identity/middleware.py).
@@ -403,8 +433,36 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Media: product pictures and documents ------------------------------------------------------
+
+# Uploaded and imported files go through Django's storage API: a folder by default, an S3-compatible
+# bucket (django-storages) when MEDIA_S3_BUCKET is set; credentials come the usual boto3 way
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the environment, or the instance's role).
+MEDIA_URL = env("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+MEDIA_S3_BUCKET = env("MEDIA_S3_BUCKET", default="")
+if MEDIA_S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env("MEDIA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env("MEDIA_S3_REGION", default="") or None,
+            # Product pictures and datasheets are public catalogue content: plain, cacheable URLs.
+            "custom_domain": env("MEDIA_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# With files in a folder the app serves /media/ itself (public catalogue files only; a proxy in front
+# may serve MEDIA_ROOT instead and set MEDIA_SERVE=False).
+MEDIA_SERVE = env.bool("MEDIA_SERVE", default=not MEDIA_S3_BUCKET)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -433,5 +491,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": "INFO"},
+        # WeasyPrint logs every rendering step at INFO; fontTools every font it subsets.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -30,9 +30,16 @@ SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # The OpenID Connect signing key comes from the environment, never from a generated file.
 IDP_OIDC_PRIVATE_KEY = private_key_setting(env("IDP_OIDC_PRIVATE_KEY", default=""), dev_key_path=None)
+
+# --- Client address behind the load balancer (security review, issue #15 item 8) ---
+# `check --deploy` fails unless the operator said how the client's address reaches us
+# (core/checks.py); TRUSTED_PROXY_COUNT=0 explicitly means "no proxy in front".
+CLIENT_IP_SOURCE_CONFIGURED = bool(
+    env("TRUSTED_PROXY_COUNT", default="") or env("TRUSTED_CLIENT_IP_HEADER", default="")
+)

@@ -10,7 +10,6 @@ import from `migration.services`.
 
 from .activation import (
     ActivationRefused,
-    activation_max_age,
     activation_request,
     legacy_account_activate,
     legacy_account_activate_by_link,
@@ -22,13 +21,13 @@ from .events import migration_event_build, migration_event_record
 from .followup import legacy_account_mark_called
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
 from .links import (
-    INVITATION_SALT,
-    RESET_SALT,
-    activation_url,
+    activation_link,
     invitation_read,
     invitation_token,
+    legacy_reset_link,
     legacy_reset_read,
     legacy_reset_token,
+    move_form_link,
 )
 from .move import (
     FlagResult,
@@ -52,8 +51,6 @@ from .state import (
 )
 
 __all__ = [
-    "INVITATION_SALT",
-    "RESET_SALT",
     "ActivationRefused",
     "EmailKind",
     "FlagResult",
@@ -61,9 +58,8 @@ __all__ = [
     "SubmitResult",
     "TransitionError",
     "WavePlan",
-    "activation_max_age",
     "activation_request",
-    "activation_url",
+    "activation_link",
     "customer_flag_for_move",
     "customers_flag_chunk",
     "customers_flag_for_move",
@@ -84,6 +80,7 @@ __all__ = [
     "legacy_account_resend_invitation",
     "legacy_account_set_password",
     "legacy_account_submit_move",
+    "legacy_reset_link",
     "legacy_reset_read",
     "legacy_reset_token",
     "email_bounce_mark",
@@ -91,6 +88,7 @@ __all__ = [
     "legacy_account_mark_called",
     "migration_event_build",
     "migration_event_record",
+    "move_form_link",
     "move_interest_create",
     "reminders_send",
 ]

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
 from accounts.services import MembershipError, user_set_initial_password
-from accounts.tokens import TokenError, read_token
 from core.email import email_enqueue
+from core.links import LinkError, link_read
 
 from ..models import EventKind, LegacyAccount, State
 from .common import EmailKind, email_key
 from .events import migration_event_record
-from .links import activation_url
+from .links import activation_link
 from .state import legacy_account_transition
 
 
@@ -24,10 +24,6 @@ class ActivationRefused(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def activation_max_age() -> int:
-    return settings.ACTIVATION_TIMEOUT_DAYS * 86400
 
 
 def _role_for(account: LegacyAccount) -> str:
@@ -66,7 +62,7 @@ def _activation_enqueue(user, account: LegacyAccount, *, event, existing_user: b
             "customer_number": account.customer.number,
             "customer_name": account.customer.name,
             "email": user.email,
-            "activation_url": activation_url(user),
+            "links": {"activation_url": activation_link(user)},
             "days": settings.ACTIVATION_TIMEOUT_DAYS,
             "existing_user": existing_user,
         },
@@ -113,16 +109,13 @@ def legacy_account_activate_by_link(*, token: str, password: str | None = None, 
     Raises ActivationRefused, changing nothing, if the link is invalid, expired or used. Returns
     (user, accounts activated).
     """
-    User = get_user_model()
     with transaction.atomic():
         try:
-            user = read_token(
-                token, "activation", max_age=activation_max_age(), queryset=User.objects.select_for_update()
-            )
+            user = link_read("activation", token, lock=True)
             if password is not None:
                 user_set_initial_password(user=user, password=password)
-        except TokenError as exc:
-            raise ActivationRefused(exc.reason)
+        except LinkError as exc:
+            raise ActivationRefused(exc.reason) from None
         except MembershipError:  # deactivated since the page was shown
             raise ActivationRefused("used")
         accounts = legacy_account_activate(user=user, now=now)

@@ -3,16 +3,15 @@
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
 from ..hashers import legacy_check_password
 from ..models import EventKind, LegacyAccount, PendingLegacyHash
-from .common import EmailKind, _absolute, email_key
+from .common import EmailKind, email_key
 from .events import migration_event_record
-from .links import legacy_reset_token
+from .links import legacy_reset_link
 from .state import legacy_account_lock
 
 
@@ -55,9 +54,7 @@ def legacy_account_request_reset(*, username: str) -> None:
                 "name": account.name,
                 "username": account.username,
                 "customer_number": account.customer.number,
-                "reset_url": _absolute(
-                    reverse("migration:legacy_reset_confirm", args=[legacy_reset_token(account)])
-                ),
+                "links": {"reset_url": legacy_reset_link(account)},
                 "hours": settings.LEGACY_RESET_MAX_AGE // 3600,
             },
         )

@@ -1,64 +1,52 @@
-"""Signed links of the migration flow (invitation, legacy reset, activation URL)."""
+"""The migration flow's links, as `core.links` declares them (kinds "move_form", "legacy_reset",
+"activation"): purpose, lifetime and what kills each live there, not here.
+
+Emails store references (`*_link`), signed when the email is sent; views read tokens (`*_read`).
+The `*_token` functions sign one directly (tests, and nothing else).
+"""
 
 from datetime import date
 
-from django.conf import settings
-from django.core import signing
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from core.links import LinkError, link_read, link_ref, link_sign
 
-from accounts.tokens import make_token
-
-from ..models import (
-    LegacyAccount,
-)
-from .common import _absolute
-
-INVITATION_SALT = "migration.invitation"
-RESET_SALT = "migration.legacy-reset"
-
-
-def _email_tag(email: str) -> str:
-    """Binds a move-form link to the email on file: staff correcting the address kills old links."""
-    return salted_hmac(INVITATION_SALT, (email or "").strip().lower()).hexdigest()[:10]
+from ..models import LegacyAccount
 
 
 def invitation_token(account: LegacyAccount, deadline: date) -> str:
-    return signing.dumps(
-        {"a": account.pk, "d": deadline.isoformat(), "e": _email_tag(account.email)}, salt=INVITATION_SALT
-    )
+    return link_sign("move_form", account, d=deadline.isoformat())
+
+
+def move_form_link(account: LegacyAccount, deadline: date) -> dict:
+    """The personal move-form link of the invitation and reminders, valid through `deadline`."""
+    return link_ref("move_form", account, deadline=deadline.isoformat())
 
 
 def invitation_read(token: str, *, now=None) -> LegacyAccount | None:
-    """The legacy account of a personal move-form link, if the link is genuine and before its deadline."""
+    """The legacy account of a personal move-form link: genuine, before its deadline, and the email
+    on file and the account's progress as they were when it was sent."""
     try:
-        data = signing.loads(token, salt=INVITATION_SALT)
-        deadline = date.fromisoformat(data["d"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        account = link_read("move_form", token, now=now)
+    except LinkError:
         return None
-    if timezone.localdate(now or timezone.now()) > deadline:
-        return None
-    account = LegacyAccount.objects.filter(pk=data["a"], is_active=True).select_related("customer").first()
-    if account is None or data.get("e") != _email_tag(account.email):
-        return None
-    return account
+    return account if account.is_active else None
 
 
-def activation_url(user) -> str:
-    return _absolute(reverse("migration:activate", args=[make_token(user, "activation")]))
+def activation_link(user) -> dict:
+    return link_ref("activation", user)
 
 
 def legacy_reset_token(account: LegacyAccount) -> str:
-    return signing.dumps({"a": account.pk, "p": account.password[-16:]}, salt=RESET_SALT)
+    return link_sign("legacy_reset", account)
+
+
+def legacy_reset_link(account: LegacyAccount) -> dict:
+    return link_ref("legacy_reset", account)
 
 
 def legacy_reset_read(token: str) -> LegacyAccount | None:
+    """The account of a legacy «Glemt passord?» link; dead once a password is set with it."""
     try:
-        data = signing.loads(token, salt=RESET_SALT, max_age=settings.LEGACY_RESET_MAX_AGE)
-    except signing.BadSignature:
+        account = link_read("legacy_reset", token)
+    except LinkError:
         return None
-    account = LegacyAccount.objects.filter(pk=data.get("a"), is_active=True).first()
-    if account is None or account.password[-16:] != data.get("p"):
-        return None
-    return account
+    return account if account.is_active else None

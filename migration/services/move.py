@@ -18,7 +18,7 @@ from ..models import CustomerMove, EventKind, LegacyAccount, MigrationEvent, Sta
 from .common import EmailKind, _absolute, _fmt_date, email_key
 from .deadline import _deadline_check
 from .events import migration_event_build, migration_event_record
-from .links import invitation_token
+from .links import move_form_link
 from .state import legacy_account_lock, legacy_account_transition, legacy_accounts_transition
 
 # The wave's Celery task, by name: migration.tasks imports this module, so this module does not
@@ -63,10 +63,9 @@ def _move_email_context(account: LegacyAccount, move: CustomerMove) -> dict:
         "username": account.username,
         "customer_number": account.customer.number,
         "deadline": _fmt_date(move.deadline),
-        "move_url": _absolute(
-            reverse("migration:invitation", args=[invitation_token(account, move.deadline)])
-        ),
         "gate_url": _absolute(reverse("migration:gate")),
+        # Signed when the email is sent (core.links): no live link in the outbox.
+        "links": {"move_url": move_form_link(account, move.deadline)},
     }
 
 

@@ -1,9 +1,13 @@
 """Placed orders and their lines: snapshots of products and prices at checkout."""
 
 import uuid
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Upper
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Branch, Customer
@@ -12,10 +16,54 @@ from .addresses import Address
 from .cart import Cart
 from .catalogue import Product
 
+# Order numbers are the primary key plus this offset (`Order.number`), so they look like order numbers.
+ORDER_NUMBER_OFFSET = 100000
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
 
 class OrderQuerySet(models.QuerySet):
     def for_customer(self, customer):
         return self.filter(customer=customer)
+
+    def matching(self, text: str):
+        """Orders whose number or «Deres referanse» matches `text`, or that hold a line whose
+        varenummer or EL-nummer is `text` or whose product name contains it."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        compact = text.replace(" ", "")
+        # One set of candidate ids, a UNION of index lookups (UPPER(sku), el_number, trigram on
+        # UPPER(name) and UPPER(reference): migration 0005), joined to the customer's orders: the
+        # database never reads every order of a customer with 10^5 of them to test each one.
+        candidates = (
+            Order.objects.order_by()
+            .filter(reference__icontains=text)
+            .values("pk")
+            .union(
+                OrderLine.objects.order_by()
+                .filter(Q(sku__iexact=compact) | Q(el_number=compact) | Q(name__icontains=text))
+                .values("order_id")
+            )
+        )
+        pk = Order.pk_from_number(compact)
+        if pk is not None:
+            candidates = candidates.union(Order.objects.order_by().filter(pk=pk).values("pk"))
+        return self.filter(pk__in=candidates)
+
+    def placed_between(self, start: date | None, end: date | None):
+        """Orders placed on the days from `start` to `end`, both included, in the shop's time zone.
+
+        Bounds are compared as timestamps (not `created_at__date`), so the (customer, created_at)
+        index serves the range."""
+        queryset = self
+        if start is not None:
+            queryset = queryset.filter(created_at__gte=_day_start(start))
+        if end is not None:
+            queryset = queryset.filter(created_at__lt=_day_start(end + timedelta(days=1)))
+        return queryset
 
 
 class Order(models.Model):
@@ -113,7 +161,15 @@ class Order(models.Model):
 
     @property
     def number(self) -> str:
-        return f"{100000 + self.pk}" if self.pk else ""
+        return f"{ORDER_NUMBER_OFFSET + self.pk}" if self.pk else ""
+
+    @staticmethod
+    def pk_from_number(text: str) -> int | None:
+        """The primary key an order number stands for, or None when `text` is no order number."""
+        if not text.isdigit() or len(text) > 12:
+            return None
+        pk = int(text) - ORDER_NUMBER_OFFSET
+        return pk if pk > 0 else None
 
     @property
     def delivery_summary(self) -> str:
@@ -142,6 +198,11 @@ class OrderLine(models.Model):
         verbose_name = _("ordrelinje")
         verbose_name_plural = _("ordrelinjer")
         ordering = ["pk"]
+        # «Mine ordre» finds orders by a line's varenummer (any case) or EL-nummer.
+        indexes = [
+            models.Index(Upper("sku"), name="orderline_sku_upper"),
+            models.Index(fields=["el_number"], name="orderline_el_number"),
+        ]
 
     def __str__(self):
         return f"{self.quantity} {self.unit} {self.sku} {self.name}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ..caching import cached, cached_fragment, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
+from ..media import main_images_prefetch
 from ..models import Category
 from ..pricing import pricing_for_request
 from ..selectors import (
@@ -23,6 +24,7 @@ from ..selectors import (
     product_list,
     product_list_by_ids,
     product_list_well_stocked,
+    product_media,
     product_stock_by_branch,
 )
 
@@ -192,7 +194,8 @@ def _showcase_context(request, pricing, latest_order) -> dict:
     if popular_ids:
         ranked = {pk: i for i, pk in enumerate(popular_ids)}
         popular = sorted(
-            product_list(branch=branch).filter(pk__in=popular_ids), key=lambda p: ranked[p.pk]
+            product_list(branch=branch).prefetch_related(main_images_prefetch()).filter(pk__in=popular_ids),
+            key=lambda p: ranked[p.pk],
         )
     else:
         # No orders yet: show well-stocked products so the page is never empty.
@@ -246,8 +249,15 @@ def search(request):
 def product_detail(request, sku):
     """The product page. Its body is a cached fragment: an unknown or inactive SKU is a 404 (never
     cached), and any change to the product, its stock or the customer's prices moves the version."""
-    name = cached("product-name", (sku,), lambda: _product(request, sku).name)
-    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, sku))
+    fetched = {}
+
+    def product():  # one query on a miss, whether the name or the body (or both) needs it
+        if "product" not in fetched:
+            fetched["product"] = _product(request, sku)
+        return fetched["product"]
+
+    name = cached("product-name", (sku,), lambda: product().name)
+    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, product()))
     return render(request, "shop/product.html", {"name": name, "body": body})
 
 
@@ -255,12 +265,16 @@ def _product(request, sku):
     return product_get_active(sku=sku, branch=_branch(request))
 
 
-def _product_context(request, sku) -> dict:
+def _product_context(request, product) -> dict:
     pricing = pricing_for_request(request)
-    product = _product(request, sku)
     stock = product_stock_by_branch(product=product)
+    images, documents = product_media(product=product)
+    main_image = next((i for i in images if i.is_main), images[0] if images else None)
+    product.main_images = [main_image] if main_image else []  # what the picture tag reads
     return {
         "product": product,
+        "more_images": [i for i in images if i is not main_image],
+        "documents": documents,
         "price": pricing.price(product),
         "pricing": pricing,
         "branch": _branch(request),

@@ -12,8 +12,9 @@ from accounts.tenancy import customer_required
 
 from ..caching import cached_fragment
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
-from ..forms import CheckoutForm
+from ..forms import CheckoutForm, OrderSearchForm
 from ..models import Order
+from ..order_history import order_orderers, order_search
 from ..orders import OrderError, address_deactivate, order_place
 from ..pricing import pricing_for_request
 from ..selectors import (
@@ -21,7 +22,6 @@ from ..selectors import (
     address_list_for_customer,
     order_get_by_token_for_customer,
     order_get_for_customer,
-    order_list_for_customer,
 )
 from .cart import ORDER_ROLES, _cart_for
 
@@ -107,20 +107,28 @@ def order_detail(request, pk):
 
 @customer_required
 def order_list(request):
-    """«Mine ordre»: the current customer's orders, newest first."""
-    orders = order_list_for_customer(customer=request.tenant.customer)
+    """«Mine ordre»: the current customer's orders, newest first, searchable and filtered."""
+    customer = request.tenant.customer
+    form = OrderSearchForm(request.GET or None, orderers=order_orderers(customer))
+    orders = order_search(customer=customer, **form.filters()).select_related("user", "pickup_branch")
     page = Paginator(orders, 25).get_page(request.GET.get("side"))
     rows = list(page.object_list)
+    params = request.GET.copy()
+    params.pop("side", None)
     # The table as rendered is cached, keyed by what it shows that can change (status, reference,
-    # who ordered) and the page's place in the list.
+    # who ordered), the page's place in the list and (through the URL) the filters.
     table = cached_fragment(
         request,
         "orders",
         "shop/_order_table.html",
-        lambda: {"page": page, "orders": rows},
+        lambda: {"page": page, "orders": rows, "page_query": params.urlencode(), "filtered": any(form.filters().values())},
         parts=(page.number, page.paginator.count, [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows]),
     )
-    return render(request, "shop/orders.html", {"table": table, "orders": rows})
+    return render(
+        request,
+        "shop/orders.html",
+        {"table": table, "orders": rows, "form": form, "count": page.paginator.count, "query": params.urlencode()},
+    )
 
 
 @customer_required(roles=ORDER_ROLES)

@@ -17,6 +17,13 @@
   radios.forEach(function (radio) { radio.addEventListener("change", showDelivery); });
   if (radios.length) { showDelivery(); }
 
+  // «Skriv ut» on the order page: a button only where a script can print (the print stylesheet
+  // works for the browser's own print command too).
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // «Send bestilling» only once; the server is idempotent anyway, this just avoids a second wait.
   document.querySelectorAll("button[data-once]").forEach(function (button) {
     button.form.addEventListener("submit", function () {

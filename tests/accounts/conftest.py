@@ -39,6 +39,34 @@ def outbox(kind=None):
     return list(rows.filter(kind=kind) if kind else rows)
 
 
+def email_links(row) -> dict:
+    """The links of an outbox row as its email carries them: {template variable: URL}, signed now.
+
+    The row stores only references to its links (core.links: no live link at rest); this is what
+    the render path makes of them when the email is sent.
+    """
+    from core.links import link_urls
+
+    return link_urls(row.context.get("links"))
+
+
+def emailed_link(row, name: str, path_fragment: str) -> str:
+    """The path of link `name` of an outbox row as its recipient gets it.
+
+    A pending row: signed from its references now. A sent row keeps no content, so the link is read
+    from the message that was sent (Django's test mail outbox, matched by the row's Message-ID).
+    """
+    if row.status != OutboundEmail.Status.SENT:
+        return link_in(email_links(row)[name], path_fragment)
+    import hashlib
+
+    from django.core import mail
+
+    digest = hashlib.sha256(row.idempotency_key.encode()).hexdigest()[:32]
+    [message] = [m for m in mail.outbox if m.extra_headers.get("Message-ID", "").startswith(f"<{digest}@")]
+    return link_in(message.body, path_fragment)
+
+
 def link_in(text: str, path_fragment: str) -> str:
     """The first link in `text` whose path contains `path_fragment`, as a path (no host)."""
     for url in re.findall(r"https?://[^\s\"'<>]+", text):

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.conftest import page_text
+from tests.accounts.conftest import email_links, page_text
 from tests.fixtures.data import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_a_password_reset_ends_the_users_other_sessions(client, buyer_member):
     other_device.force_login(buyer_member.user)
     client.post(reverse("account_reset_password"), {"email": buyer_member.user.email})
     row = OutboundEmail.objects.get(kind="accounts.password_reset_key")
-    page = client.get(link_in(row.context["password_reset_url"], "/konto/"), follow=True)
+    page = client.get(link_in(email_links(row)["password_reset_url"], "/konto/"), follow=True)
     new_password = "En helt ny og lang frase"
     client.post(page.redirect_chain[-1][0], {"password1": new_password, "password2": new_password})
     assert not other_device.get(reverse("accounts:profile")).wsgi_request.user.is_authenticated

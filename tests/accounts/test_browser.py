@@ -154,3 +154,38 @@ def test_min_konto_at_1280_and_375(page, admin_member, branch):
     page.get_by_role("link", name="Endre e-post").click()
     assert_accessible(page, label="email change")
     at_375(page, "email-change")
+
+
+def test_joining_another_customer_is_offered_and_accepted_by_the_person(page, admin_member, browser,
+                                                                        live_server):
+    from tests.factories import MembershipFactory
+
+    kari = MembershipFactory(role="administrator", user__password=PASSWORD, user__email="kari@annen.example",
+                             user__name="Kari Annen").user
+    log_in(page, admin_member.user.email)
+    page.goto("/konto/brukere/ny/")
+    page.get_by_label("E-post").fill(kari.email)
+    page.get_by_label("Navn").fill("Kari fra lageret")
+    page.get_by_role("button", name="Legg til bruker").click()
+    assert "Vi har sendt en invitasjon til kari@annen.example" in page.locator(".messages").inner_text()
+    row = page.locator("tr", has_text=kari.email)
+    assert "Kari Annen" not in row.inner_text() and "Invitert" in row.inner_text()
+    row.get_by_role("link", name=re.compile("Endre")).click()
+    assert_accessible(page, label="offer detail")
+    screenshot(page, "accounts-offer-detail-1280")
+    at_375(page, "offer-detail")
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+                                  locale="nb-NO", bypass_csp=True)
+    person = context.new_page()
+    log_in(person, kari.email)
+    person.goto("/konto/min-konto/")
+    person.get_by_role("link", name="Se invitasjonene").click()
+    assert person.get_by_role("heading", name=f"Bli med i {admin_member.customer.name}").is_visible()
+    assert_accessible(person, label="offers")
+    screenshot(person, "accounts-offers-1280")
+    at_375(person, "offers")
+    person.get_by_role("button", name="Ta imot").click()
+    assert f"Du er nå bruker hos {admin_member.customer.name}" in person.locator(".messages").inner_text()
+    context.close()
+    assert kari.memberships.filter(customer=admin_member.customer).exists()

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.tenancy import SESSION_KEY
-from tests.accounts.conftest import link_in, outbox, page_text
+from tests.accounts.conftest import email_links, link_in, outbox, page_text
 from tests.factories import CustomerFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def invite(admin_member, email="kollega@firma.example", role="innkjoper"):
         invited_by=admin_member.user,
     )
     [row] = outbox("accounts.invitation")
-    return membership, link_in(row.context["url"], "/konto/invitasjon/")
+    return membership, link_in(email_links(row)["url"], "/konto/invitasjon/")
 
 
 def test_set_password_logs_in_at_the_inviting_customer(client, admin_member, branch):
@@ -162,9 +162,10 @@ def test_spaces_and_non_ascii_are_kept_as_typed(client, admin_member):
     assert not membership.user.check_password(password.strip())
 
 
-def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(
+def test_a_pending_user_from_another_customer_gets_an_offer_not_a_membership(
     admin_member, pending_member, other_customer, other_member
 ):
+    # Was: a membership and a second invitation at once; now «Bli med i …» (issue #15 item 2).
     services.membership_invite(
         customer=other_customer,
         email=pending_member.user.email,
@@ -172,8 +173,9 @@ def test_a_pending_user_from_another_customer_gets_an_invitation_not_a_notice(
         role="innkjoper",
         invited_by=other_member.user,
     )
-    assert [row.to for row in outbox("accounts.invitation")] == [pending_member.user.email]
-    assert not outbox("accounts.membership_added")
+    assert not outbox("accounts.invitation")
+    assert [row.to for row in outbox("accounts.membership_offer")] == [pending_member.user.email]
+    assert not pending_member.user.memberships.filter(customer=other_customer).exists()
 
 
 def test_one_invitation_event_sends_one_email(admin_member):
@@ -196,7 +198,7 @@ def test_accepting_an_invitation_is_one_service_that_verifies_the_address_and_us
     from allauth.account.models import EmailAddress
     from django.urls import resolve
 
-    from accounts.tokens import TokenError
+    from core.links import LinkError
 
     membership, link = invite(admin_member)
     token = resolve(link).kwargs["token"]
@@ -204,6 +206,6 @@ def test_accepting_an_invitation_is_one_service_that_verifies_the_address_and_us
     assert accepted.pk == membership.pk and accepted.user.check_password(PASSWORD)
     address = EmailAddress.objects.get(user=membership.user)
     assert address.verified and address.primary and address.email == membership.user.email
-    with pytest.raises(TokenError) as used:
+    with pytest.raises(LinkError) as used:
         services.invitation_accept(token=token, customer_id=membership.customer_id, password="Et annet langt passord")
     assert used.value.reason == "used"

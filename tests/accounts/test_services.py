@@ -73,7 +73,7 @@ def test_two_simultaneous_submits_of_one_invitation_link_set_one_password():
     from django.test import Client
 
     from core.models import OutboundEmail
-    from tests.accounts.conftest import link_in
+    from tests.accounts.conftest import emailed_link
 
     admin = MembershipFactory(role=Role.ADMINISTRATOR)
     membership = services.membership_invite(
@@ -83,7 +83,7 @@ def test_two_simultaneous_submits_of_one_invitation_link_set_one_password():
         role=Role.BUYER,
         invited_by=admin.user,
     )
-    link = link_in(OutboundEmail.objects.get(kind="accounts.invitation").context["url"], "/konto/invitasjon/")
+    link = emailed_link(OutboundEmail.objects.get(kind="accounts.invitation"), "url", "/konto/invitasjon/")
     barrier = threading.Barrier(2)
     statuses = {}
 

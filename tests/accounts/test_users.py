@@ -5,7 +5,7 @@ from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
 from accounts.models import Membership, Role, User
-from tests.accounts.conftest import outbox, page_text
+from tests.accounts.conftest import email_links, outbox, page_text
 from tests.factories import CustomerFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_adding_a_new_email_creates_a_pending_user_and_sends_an_invitation(admin
     assert mail.to == "ny.kollega@firma.example"
     assert mail.context["customer_name"] == admin_member.customer.name
     assert mail.context["invited_by"] == admin_member.user.name
-    assert "/konto/invitasjon/" in mail.context["url"]
+    assert "/konto/invitasjon/" in email_links(mail)["url"]
     assert "invitert" in page_text(response)
 
 
@@ -101,15 +101,14 @@ def test_invitation_email_names_the_customer_and_who_invited(
     assert "/konto/invitasjon/" in mail.alternatives[0][0]
 
 
-def test_adding_an_existing_user_adds_a_membership_and_sends_a_notice(
-    admin_client, admin_member, other_member
-):
+def test_adding_an_existing_user_only_offers_the_membership(admin_client, admin_member, other_member):
+    # Was: a membership at once and a notice (issue #15 item 2: no joining without consent).
     response = add_user(admin_client, email=other_member.user.email.upper(), name="Ignored")
-    assert "har fått beskjed på e-post" in page_text(response)
-    assert other_member.user.memberships.count() == 2
+    assert "Vi har sendt en invitasjon" in page_text(response)
+    assert other_member.user.memberships.count() == 1
     assert not outbox("accounts.invitation")
-    [notice] = outbox("accounts.membership_added")
-    assert notice.to == other_member.user.email
+    [offer] = outbox("accounts.membership_offer")
+    assert offer.to == other_member.user.email
     other_member.user.refresh_from_db()
     assert other_member.user.has_usable_password()
 
@@ -124,7 +123,9 @@ def test_adding_someone_already_in_the_customer_is_refused(admin_client, buyer_m
 def test_adding_a_user_deactivated_by_staff_sends_nothing(admin_client, admin_member):
     shut_out = UserFactory(email="stengt@firma.example", is_active=False)
     response = add_user(admin_client, email="stengt@firma.example", name="X")
-    assert "deaktivert" in page_text(response)
+    # The same answer as for anyone else (was: "deaktivert", which told the admin about the account).
+    assert "Vi har sendt en invitasjon til stengt@firma.example" in page_text(response)
+    assert "deaktivert" not in page_text(response)
     assert not outbox()
     shut_out.refresh_from_db()
     assert not shut_out.is_active

@@ -9,7 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARS = ("DJANGO_ALLOW_ASYNC_UNSAFE", "IDP_OIDC_PRIVATE_KEY", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS",
-               "SHOP_NAME", "SHOP_URL", "LEGACY_SHOP_URL", "LEGACY_HANDOFF_SECRET")
+               "SHOP_NAME", "SHOP_URL", "LEGACY_SHOP_URL", "LEGACY_HANDOFF_SECRET",
+               "TRUSTED_PROXY_COUNT", "TRUSTED_CLIENT_IP_HEADER")
 
 PROBE = """
 import json, django
@@ -65,7 +66,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
 
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=secrets.token_urlsafe(50),
                ALLOWED_HOSTS="shop.example.no", DATABASE_URL="sqlite:///:memory:",
-               IDP_OIDC_PRIVATE_KEY=generate_pem())
+               IDP_OIDC_PRIVATE_KEY=generate_pem(), TRUSTED_PROXY_COUNT="1")
     result = subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True,

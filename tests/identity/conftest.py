@@ -220,7 +220,14 @@ def web(live_server):
 
 
 @pytest.fixture
-def backoffice(live_server, transactional_db):
+def shop_url(live_server, settings):
+    """The live server is the shop: SHOP_URL (the issuer, links in emails) points at it."""
+    settings.SHOP_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def backoffice(live_server, transactional_db, shop_url):
     secret = secrets.token_urlsafe(32)
     redirect_uri = live_server.url + CALLBACK_PATH
     client = register_client(
@@ -231,7 +238,7 @@ def backoffice(live_server, transactional_db):
 
 
 @pytest.fixture
-def mobile_app(live_server, transactional_db):
+def mobile_app(live_server, transactional_db, shop_url):
     # A loopback redirect URI, as a native app's test build would register (RFC 8252).
     redirect_uri = live_server.url + CALLBACK_PATH
     client = register_client(name="Mobilapp", client_type=Client.Type.PUBLIC, redirect_uris=[redirect_uri])

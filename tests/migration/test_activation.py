@@ -5,10 +5,11 @@ from django.contrib.auth import SESSION_KEY
 from django.utils import timezone
 
 from accounts.tenancy import SESSION_KEY as CUSTOMER_KEY
-from accounts.tokens import make_token
+from core.links import link_sign
 from core.models import OutboundEmail
 from migration.models import EventKind, MigrationEvent, State
 from migration.services import legacy_account_submit_move
+from tests.accounts.conftest import email_links
 
 from .conftest import legacy_login
 
@@ -27,12 +28,12 @@ def path_of(url):
 
 
 def activation_path(user):
-    return f"/flytt/aktiver/{make_token(user, 'activation')}/"
+    return f"/flytt/aktiver/{link_sign('activation', user)}/"
 
 
 def test_activation_sets_password_logs_in_and_closes_legacy_access(client, submitted):
     user, account = submitted.user, submitted.account
-    path = path_of(OutboundEmail.objects.get(kind="migration_activation").context["activation_url"])
+    path = path_of(email_links(OutboundEmail.objects.get(kind="migration_activation"))["activation_url"])
     assert "Lagre passord og logg inn" in client.get(path).content.decode()
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302

@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.models import OutboundEmail
 from migration.models import CustomerMove, EventKind, MigrationEvent, State
 from migration.services import MoveError, customer_flag_for_move, invitation_read
+from tests.accounts.conftest import email_links
 from tests.factories import CustomerFactory
 
 from .conftest import LegacyAccountFactory, default_deadline
@@ -55,7 +56,7 @@ def test_second_move_press_sends_no_second_invitation(
 def test_invitation_link_opens_the_move_form_until_the_deadline(customer, legacy_account, client, flag):
     flag(customer)
     email = OutboundEmail.objects.get(kind="migration_invitation")
-    path = email.context["move_url"].split("://", 1)[1].split("/", 1)[1]
+    path = email_links(email)["move_url"].split("://", 1)[1].split("/", 1)[1]
     response = client.get("/" + path, follow=True)
     assert "Flytt meg til ny nettbutikk" in response.content.decode()
     token = path.rstrip("/").rsplit("/", 1)[1]

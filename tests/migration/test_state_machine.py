@@ -8,7 +8,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
 
-from accounts.tokens import make_token
+from core.links import link_sign
 from core.models import OutboundEmail
 from migration.models import EventKind, LegacyAccount, MigrationEvent, State
 from migration.services import (
@@ -20,6 +20,7 @@ from migration.services import (
     legacy_account_transition,
     legacy_accounts_transition,
 )
+from tests.accounts.conftest import email_links
 
 from .conftest import LegacyAccountFactory
 
@@ -153,7 +154,7 @@ def test_activation_through_the_link_marks_the_address_verified_for_allauth(clie
     """The view calls the activation service, which sets the password through accounts' service."""
     flag(legacy_account.customer)
     result = legacy_account_submit_move(account=legacy_account, name="Ny", email="ny@firma.example")
-    url = OutboundEmail.objects.get(kind="migration_activation").context["activation_url"]
+    url = email_links(OutboundEmail.objects.get(kind="migration_activation"))["activation_url"]
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     password = "lang og trygg setning 2026"
     response = client.post(path, {"new_password1": password, "new_password2": password})
@@ -165,7 +166,7 @@ def test_activation_through_the_link_marks_the_address_verified_for_allauth(clie
 def test_an_activation_with_nothing_left_to_activate_sets_no_password(legacy_account, flag):
     flag(legacy_account.customer)
     result = legacy_account_submit_move(account=legacy_account, name="Ny", email="ny@firma.example")
-    token = make_token(result.user, "activation")
+    token = link_sign("activation", result.user)
     LegacyAccount.objects.filter(pk=legacy_account.pk).update(user=None)  # e.g. staff unlinked it
     with pytest.raises(ActivationRefused) as refused:
         legacy_account_activate_by_link(token=token, password="lang og trygg setning 2026")

@@ -153,7 +153,7 @@ def _user_state(user):
 def _legacy_world(w):
     """A flagged customer's legacy users: one logged in at the gate (move form, «Utsett»), one of
     another customer not yet flagged («Meld interesse»), one waiting for activation."""
-    from accounts.tokens import make_token
+    from core.links import link_sign
     from migration.services import customer_flag_for_move, legacy_account_submit_move, legacy_reset_token
     from tests.migration.conftest import LEGACY_PASSWORD, LegacyAccountFactory, default_deadline
 
@@ -210,7 +210,7 @@ def _legacy_world(w):
         "meld interesse": (Form("/flytt/interesse/", {"message": ["Vi vil flytte"]},
                                 lambda: (MoveInterest.objects.count(), OutboundEmail.objects.count()),
                                 refused=lambda r: not success_message(r)), interest_client),
-        "activation": (Form(lambda: f"/flytt/aktiver/{make_token(User.objects.get(pk=waiting_user.pk), 'activation')}/",
+        "activation": (Form(lambda: f"/flytt/aktiver/{link_sign('activation', User.objects.get(pk=waiting_user.pk))}/",
                             {"new_password1": legacy_password, "new_password2": legacy_password}, waiting_state,
                             after=activation_back), activation_client),
     }

@@ -178,9 +178,9 @@ def test_gate_pages_and_move_form_escape_legacy_names_and_usernames(client, lega
         "/flytt/konto/", {"name": f"Ny {PAYLOAD}", "email": "ny.bruker@a.example", "phone": ""}, follow=True
     )
     account.refresh_from_db()
-    from accounts.tokens import make_token
+    from core.links import link_sign
 
-    pages["activate"] = client.get(f"/flytt/aktiver/{make_token(account.user, 'activation')}/")
+    pages["activate"] = client.get(f"/flytt/aktiver/{link_sign('activation', account.user)}/")
     for where, response in pages.items():
         assert response.status_code in (200, 400), where
         assert_escaped(response.content.decode(), f"migration {where}")

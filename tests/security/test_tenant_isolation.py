@@ -19,7 +19,7 @@ import pytest
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from accounts.models import Membership, Role
+from accounts.models import Membership, MembershipOffer, Role
 from shop.cart import cart_add, cart_get_or_create
 from shop.models import Address, CartLine
 from tests.factories import MembershipFactory, UserFactory
@@ -50,6 +50,14 @@ def _pending_membership(world):
     return {"pk": member.pk}, member
 
 
+def _membership_offer(world):
+    offer = MembershipOffer.objects.create(
+        customer=world.customer_b, user=UserFactory(), email="tilbud@b.example", role=Role.BUYER,
+        invited_by=world.admin_b.user,
+    )
+    return {"pk": offer.pk}, offer
+
+
 def _order(world):
     order = place_order(world.admin_b, [ProductFactory()])
     return {"pk": order.pk}, order
@@ -74,17 +82,22 @@ REGISTRY = {
     "accounts:membership_deactivate": _membership,
     "accounts:membership_reactivate": _membership,
     "accounts:invitation_resend": _pending_membership,
+    "accounts:offer_detail": _membership_offer,
     "shop:cart_line_update": _cart_line,
     "shop:cart_line_delete": _cart_line,
     "shop:order_detail": _order,
     "shop:order_confirmation": _order,
     "shop:order_reorder": _order,
+    "shop:order_pdf": _order,
+    "shop:order_csv": _order,
+    "shop:order_xlsx": _order,
     "shop:address_delete": _address,
 }
 
 EXEMPT = {
     "shop:category": "catalogue category slug: the catalogue is the same for every customer",
     "shop:product": "product SKU: the catalogue is the same for every customer (prices are per customer)",
+    "media": "public product pictures and datasheets from MEDIA_ROOT (catalogue content, no customer data)",
     "faq:topic": "public help page",
     "faq:question": "public help answer",
     "accounts:invitation_accept": "the signed token is the credential (tests/security/test_tokens.py)",

@@ -1,4 +1,4 @@
-"""Emailed links: invitation (accounts.tokens) and «Mistet passord?» (allauth's reset key).
+"""Emailed links: invitation (core.links) and «Mistet passord?» (allauth's reset key).
 
 Single use, expiry exactly at the timeout (the token's clock is moved, nothing else), tampering,
 death on email change and deactivation, GET changes nothing, two concurrent POSTs with one token:
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Role, User
-from accounts.password_reset import ActiveUserPasswordResetTokenGenerator
+from core.links import ActiveUserPasswordResetTokenGenerator
 from core.models import OutboundEmail
 from migration.models import LegacyAccount, MigrationEvent
 from migration.services import (
@@ -28,7 +28,7 @@ from migration.services import (
     legacy_account_submit_move,
     legacy_reset_token,
 )
-from tests.accounts.conftest import link_in
+from tests.accounts.conftest import email_links, emailed_link
 from tests.factories import MembershipFactory, UserFactory
 from tests.fixtures.data import PASSWORD
 from tests.migration.conftest import LegacyAccountFactory, default_deadline
@@ -45,7 +45,7 @@ def _invite(admin, email="ny.kollega@a.example"):
         customer=admin.customer, email=email, name="Ny Kollega", role=Role.BUYER, invited_by=admin.user
     )
     row = OutboundEmail.objects.filter(kind="accounts.invitation", to=email).latest("pk")
-    return membership, row, link_in(row.context["url"], "/konto/invitasjon/")
+    return membership, row, emailed_link(row, "url", "/konto/invitasjon/")
 
 
 def _set(client, link, password=NEW):
@@ -112,11 +112,11 @@ def test_a_tampered_invitation_is_refused_and_changes_nothing(client, admin_a, t
 
 @pytest.mark.django_db
 def test_invitation_token_for_another_purpose_is_refused(client, admin_a):
-    from accounts.tokens import make_token
+    from core.links import link_sign
 
     membership, _, link = _invite(admin_a)
     prefix = link.rstrip("/").rsplit("/", 1)[0]
-    other_purpose = make_token(membership.user, "activation")
+    other_purpose = link_sign("activation", membership.user)
     assert _set(client, f"{prefix}/{other_purpose}/").status_code == 400
     assert not User.objects.get(pk=membership.user.pk).has_usable_password()
 
@@ -154,7 +154,7 @@ def test_invitation_link_is_built_from_shop_url_not_a_forged_host(client_a, sett
         HTTP_HOST="evil.example",
     )
     row = OutboundEmail.objects.get(kind="accounts.invitation")
-    assert row.context["url"].startswith("https://butikk.example/konto/invitasjon/")
+    assert email_links(row)["url"].startswith("https://butikk.example/konto/invitasjon/")
     assert "evil.example" not in str(row.context)
 
 
@@ -197,7 +197,7 @@ def _race(link, submit, prepare=lambda client: None):
 def _request_reset(client, email, **extra):
     client.post(reverse("account_reset_password"), {"email": email}, **extra)
     row = OutboundEmail.objects.filter(kind="accounts.password_reset_key", to=email).latest("pk")
-    return row, link_in(row.context["password_reset_url"], "/konto/")
+    return row, emailed_link(row, "password_reset_url", "/konto/")
 
 
 def _open(client, link):
@@ -280,7 +280,7 @@ def test_reset_link_is_built_from_shop_url_not_a_forged_host(client, member, set
     settings.SHOP_URL = "https://butikk.example"
     settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
     row, _ = _request_reset(client, member.email, HTTP_HOST="evil.example")
-    assert row.context["password_reset_url"].startswith("https://butikk.example/konto/password/reset/key/")
+    assert email_links(row)["password_reset_url"].startswith("https://butikk.example/konto/password/reset/key/")
     assert "evil.example" not in str(row.context)
     from core.delivery import email_render
 
@@ -344,9 +344,9 @@ def submitted(customer_a):
 
 
 def _activation_link(user):
-    from accounts.tokens import make_token
+    from core.links import link_sign
 
-    return f"/flytt/aktiver/{make_token(user, 'activation')}/"
+    return f"/flytt/aktiver/{link_sign('activation', user)}/"
 
 
 def _activate(client, link, password=NEW):
@@ -397,10 +397,10 @@ def test_a_tampered_activation_link_is_refused_and_changes_nothing(client, submi
 
 @pytest.mark.django_db
 def test_a_token_of_another_purpose_does_not_activate(client, submitted):
-    from accounts.tokens import make_token
+    from core.links import link_sign
 
     before = _activation_state(submitted)
-    assert _activate(client, f"/flytt/aktiver/{make_token(submitted.user, 'invitation')}/").status_code == 400
+    assert _activate(client, f"/flytt/aktiver/{link_sign('invitation', submitted.user)}/").status_code == 400
     assert _activation_state(submitted) == before
 
 
@@ -418,7 +418,7 @@ def test_activation_link_is_built_from_shop_url_not_a_forged_host(client, submit
     settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
     client.post("/flytt/aktiver/", {"email": submitted.user.email}, HTTP_HOST="evil.example")
     row = OutboundEmail.objects.filter(kind="migration_activation").latest("pk")
-    assert row.context["activation_url"].startswith("https://butikk.example/flytt/aktiver/")
+    assert email_links(row)["activation_url"].startswith("https://butikk.example/flytt/aktiver/")
     assert "evil.example" not in str(row.context)
 
 
@@ -541,12 +541,12 @@ def _handoff(username, ts, secret=SECRET, sig=None):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("age", "works"), [(299, True), (300, True), (301, False), (-31, False)])
 def test_handoff_works_until_exactly_its_max_age(client, legacy_account, settings, monkeypatch, age, works):
-    import migration.views
+    import core.links
 
     settings.LEGACY_HANDOFF_SECRET = SECRET
     assert settings.LEGACY_HANDOFF_MAX_AGE == 300
     ts = 1_800_000_000
-    monkeypatch.setattr(migration.views, "time", SimpleNamespace(time=lambda: ts + age))
+    monkeypatch.setattr(core.links, "time", SimpleNamespace(time=lambda: ts + age))
     response = client.get(_handoff(legacy_account.username, ts))
     assert response["Location"] == ("/flytt/konto/" if works else "/flytt/")
     assert ("migration.legacy_account" in client.session) is works

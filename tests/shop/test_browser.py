@@ -110,6 +110,10 @@ def test_electrician_searches_orders_by_quick_order_checks_out_and_reorders(page
     assert number in mail["Subject"]
     text = message_text(mail)
     assert "Bryggen blokk A" in text and product.name in text
+    # The order as a PDF rides along (ORDER_CONFIRMATION_PDF, on by default).
+    assert [p.get_filename() for p in mail.walk() if p.get_content_type() == "application/pdf"] == [
+        f"ordre-{number}.pdf"
+    ]
 
     # «Mine ordre» → the order → «Bestill på nytt».
     page.goto("/")

@@ -9,7 +9,8 @@ names no app: an app contributes demo data by having a `demo` module, and the ar
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -26,7 +27,21 @@ def demo_modules():
 class Command(BaseCommand):
     help = "Load idempotent demo data (branches, customers, users, products, legacy accounts, help)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo-in-production", action="store_true",
+            help="load the demo data although DEBUG is off (a demo server; never a real shop)",
+        )
+
     def handle(self, *args, **options):
+        # The demo data holds a superuser and OIDC clients with passwords and secrets that are
+        # published in the README: never on a real shop by accident.
+        if not settings.DEBUG and not options["demo_in_production"]:
+            raise CommandError(
+                "seed_demo creates a superuser and clients whose passwords are published. "
+                "DEBUG is off, so this looks like production: nothing was loaded. "
+                "For a demo server, run it with --demo-in-production."
+            )
         logins = []
         with transaction.atomic():
             for module in demo_modules():
