@@ -184,3 +184,17 @@ def test_call_list_reasons(customer, flag, client, staff_user):
     html = client.get("/admin/migration/legacyaccount/oppfolging/?deadline=past").content.decode()
     assert "rolig" in html and "Fristen er ute, ikke flyttet" in html
     assert no_email.pk
+
+
+def test_call_list_and_export_use_a_fixed_number_of_queries(customer, flag, client, staff_user,
+                                                             django_assert_max_num_queries):
+    for i in range(30):
+        LegacyAccountFactory(customer=customer, username=f"uten{i}", email="")
+    flag(customer)
+    client.force_login(staff_user)
+    with django_assert_max_num_queries(12):
+        html = client.get("/admin/migration/legacyaccount/oppfolging/").content.decode()
+    assert html.count("Mangler e-post") >= 30
+    with django_assert_max_num_queries(8):
+        response = client.get("/admin/migration/legacyaccount/oppfolging/eksport.xlsx")
+    assert response.status_code == 200
