@@ -26,7 +26,14 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/bu
 
 # The media volume is mounted here; created in the image so the volume belongs to the app user.
 RUN mkdir -p /app/media && chown app:app /app/media
+
+# The release tag on error reports (core/sentry.py): e.g. --build-arg SENTRY_RELEASE=$(git rev-parse HEAD).
+ARG SENTRY_RELEASE=""
+ENV SENTRY_RELEASE=${SENTRY_RELEASE}
+
 USER app
 EXPOSE 8000
+# The web's check; compose and Kubernetes give the worker and beat their own (core/probe.py).
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Workers, threads, timeouts, max_requests, forwarded-allow-ips, logs: gunicorn.conf.py, from env.
+CMD ["gunicorn", "config.wsgi"]

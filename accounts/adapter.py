@@ -75,6 +75,14 @@ class AccountAdapter(DefaultAccountAdapter):
             return None
         return user
 
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # allauth keys the failed-login counter on the current site's domain, which without
+        # django.contrib.sites is the request's Host header *with its port*: an attacker cycling
+        # `Host: shop:1`, `shop:2`, … got a fresh counter per port (ALLOWED_HOSTS ignores ports).
+        # One shop, one counter per login.
+        login = credentials.get("email", credentials.get("username", "")) or ""
+        return f"login:{login.lower()}"
+
     def send_password_reset_mail(self, user, email, context):
         # allauth hands us the live key and link; the outbox stores only which user it is for, and
         # the link is signed when the email is sent (core.links: no live link at rest).

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core import metrics as core_metrics
 from core import views as core_views
 from core.views import media_serve
 from identity import views as identity_views
@@ -16,6 +17,7 @@ admin.site.site_title = settings.SHOP_NAME
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     # A provider's tracking webhooks (bounces, complaints): /anymail/<esp>/tracking/, see core/webhooks.py.
     path("anymail/", include("anymail.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -6,6 +6,7 @@ from django.utils.translation import ngettext
 from .delivery import email_render
 from .email import outbox_resend
 from .models import OutboundEmail
+from .retention import PURGED_KEY, outbox_is_purged
 
 
 @admin.register(OutboundEmail)
@@ -25,6 +26,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("forhåndsvisning"))
     def preview(self, obj):
+        if outbox_is_purged(obj):
+            return _("Innholdet er slettet etter oppbevaringstiden.")
         if obj.status == OutboundEmail.Status.SENT:
             return _("Innholdet slettes når e-posten er sendt.")
         # Never a live link: links render as a placeholder here (they are signed only for sending).
@@ -36,7 +39,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send valgte e-poster på nytt"))
     def resend(self, request, queryset):
         count = 0
-        for email in queryset.exclude(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.BOUNCED]):
+        # Rows past the retention period have no content left to send (core.retention); bounced rows
+        # went to an address that does not take mail.
+        for email in (
+            queryset.exclude(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.BOUNCED])
+            .exclude(context__has_key=PURGED_KEY)
+        ):
             outbox_resend(email)
             count += 1
         self.message_user(

@@ -1,4 +1,7 @@
+import logging
+
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +14,7 @@ class CoreConfig(AppConfig):
             checks,  # noqa: F401
             webhooks,  # noqa: F401
         )
+
+        # LOG_FORMAT=json promises JSON on every line: Python warnings go through logging too.
+        if settings.LOG_FORMAT == "json":
+            logging.captureWarnings(True)

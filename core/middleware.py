@@ -86,3 +86,30 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ProbeMiddleware:
+    """/healthz and /metrics answered before host validation and the HTTPS redirect.
+
+    Load balancers, kubelets and Prometheus call a pod by its address (Host: 10.1.2.3:8000), which
+    is not in ALLOWED_HOSTS, over plain HTTP inside the cluster; neither endpoint builds URLs from
+    the host. /metrics keeps its own guard (METRICS_TOKEN), /healthz tells nothing secret.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)  # the ordinary way: CSRF refuses a POST
+        if request.path_info == "/healthz":
+            from .views import healthz
+
+            return healthz(request)
+        if request.path_info == "/metrics":
+            from . import metrics
+
+            # Without the token the request takes the ordinary way: the shop's own 404 page.
+            if metrics.authorised(request):
+                return metrics.metrics(request)
+        return self.get_response(request)

@@ -102,3 +102,19 @@ def bounces_poll_imap() -> dict:
 def ping() -> str:
     """For health checks and tests: proves a worker consumes the broker and can answer."""
     return "pong"
+
+
+@shared_task
+def outbox_purge() -> int:
+    """Beat, daily: remove the content of outbox rows past OUTBOX_RETENTION_DAYS (core.retention)."""
+    from .retention import outbox_purge_old
+
+    return outbox_purge_old()
+
+
+@shared_task
+def sessions_clear() -> None:
+    """Beat, daily: delete expired sessions (Django's clearsessions)."""
+    from .retention import sessions_clear as clear
+
+    clear()

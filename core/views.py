@@ -9,9 +9,20 @@ from django.views.decorators.cache import never_cache
 logger = logging.getLogger(__name__)
 
 
+def _redis_ping(url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping()
+
+
 @never_cache
 def healthz(request):
-    """For load balancers and compose: 200 when the database (and Redis, if configured) answer."""
+    """For load balancers and compose: 200 when the database and Redis (broker, cache) answer.
+
+    `?deep=1` also checks the outbox backlog: 503 when the oldest pending email has waited longer
+    than HEALTHZ_OUTBOX_MAX_AGE_SECONDS (workers down or far behind). For monitoring, not for the
+    load balancer's liveness probe: a backlog is no reason to restart a web process.
+    """
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -20,18 +31,34 @@ def healthz(request):
     except Exception as exc:  # any failure means "not healthy"; the reason goes to the log
         logger.error("healthz: database unreachable: %s", exc)
         checks["database"] = "error"
-    if settings.REDIS_URL:
+    redis_urls = {"redis": settings.REDIS_URL}
+    if settings.CACHE_URL and settings.CACHE_URL != settings.REDIS_URL:
+        redis_urls["cache"] = settings.CACHE_URL
+    for name, url in redis_urls.items():
+        if not url:
+            continue
         try:
-            import redis
-
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2).ping()
-            checks["redis"] = "ok"
+            _redis_ping(url)
+            checks[name] = "ok"
         except Exception as exc:
-            logger.error("healthz: redis unreachable: %s", exc)
-            checks["redis"] = "error"
+            logger.error("healthz: %s unreachable: %s", name, exc)
+            checks[name] = "error"
+    body = {}
+    if request.GET.get("deep") == "1" and checks["database"] == "ok":
+        from django.db.models import Min
+        from django.utils import timezone
+
+        from .models import OutboundEmail
+
+        oldest = OutboundEmail.objects.pending().aggregate(oldest=Min("created_at"))["oldest"]
+        age = (timezone.now() - oldest).total_seconds() if oldest else 0
+        body["outbox_oldest_pending_seconds"] = round(age)
+        checks["outbox"] = "ok" if age <= settings.HEALTHZ_OUTBOX_MAX_AGE_SECONDS else "backlog"
+        if checks["outbox"] != "ok":
+            logger.warning("healthz: the oldest pending email has waited %d s", age)
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", "checks": checks, **body}, status=200 if healthy else 503
     )
 
 

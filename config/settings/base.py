@@ -3,8 +3,9 @@
 With nothing set, `manage.py runserver` works: SQLite, eager Celery, local-memory cache and the
 console email backend. Production overrides live in `production.py`, test tweaks in `test.py`.
 
-Over 450 lines because every setting the project reads is here, in one flat list of sections an
-operator reads top to bottom beside `.env.example`; splitting it would hide which module wins.
+Over 450 lines because it is the one list of every setting the shop reads, in sections, mirrored by
+`.env.example` (tests/ops/test_config_files.py keeps the two in step); split, an operator would have
+to look in several files for one variable.
 """
 
 from pathlib import Path
@@ -60,10 +61,12 @@ INSTALLED_APPS = [
     "shop",
     "faq",
     "identity",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.ProbeMiddleware",
     "core.middleware.ShopUrlAliasMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
@@ -77,6 +80,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.CurrentCustomerMiddleware",
+]
+# Request counts and latencies for /metrics (core/metrics.py): the first and the last middleware.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,13 +121,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery -------------------------------------------------------------------------------
 
+# The broker (and Celery results, the beat lock): a Redis with `noeviction` and persistence.
 REDIS_URL = env("REDIS_URL", default="")
+# The cache (cached sessions, rate-limit counters, list fragments) may live in a second Redis that
+# evicts (`maxmemory` + `allkeys-lru`); unset, it shares REDIS_URL. Sessions are written through to
+# the database in production, so an evicted session is read back from there.
+CACHE_URL = env("CACHE_URL", default=REDIS_URL)
 
-if REDIS_URL:
+if CACHE_URL:
     CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": CACHE_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="shop"),
         }
     }
@@ -149,7 +163,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "core.tasks.outbox_sweep", "schedule": 60.0},
+    # Retention (README «Operations»): expired sessions and old outbox bodies, daily.
+    "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60.0 * 60 * 24},
+    "outbox-purge": {"task": "core.tasks.outbox_purge", "schedule": 60.0 * 60 * 24},
 }
+# Django's logging config applies to worker and beat too (LOG_FORMAT, the request and task ids):
+# core.celery_signals answers Celery's setup_logging signal, so Celery leaves logging alone.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# One scheduler: with Redis, beat keeps its schedule in Redis and runs only while it holds a lock
+# there (celery-redbeat); a second beat process waits for the lock and takes over when the first
+# stops. core.beat.Scheduler also records each tick for the beat health check.
+if REDIS_URL:
+    CELERY_BEAT_SCHEDULER = "core.beat.Scheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env("BEAT_KEY_PREFIX", default="redbeat:")
+    # Beat wakes at least this often (seconds); the lock expires after BEAT_LOCK_TIMEOUT seconds
+    # without a tick, and a waiting beat takes over.
+    CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_LOOP_INTERVAL", default=30)
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
+    CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": 60}
 # Bounce mailbox poll, only when BOUNCE_IMAP_URL is set (core.tasks.bounces_poll_imap).
 if env("BOUNCE_IMAP_URL", default=""):
     CELERY_BEAT_SCHEDULE["bounces-imap"] = {"task": "core.tasks.bounces_poll_imap", "schedule": 120.0}
@@ -174,6 +206,11 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_STALE_AFTER_SECONDS = env.int("OUTBOX_STALE_AFTER_SECONDS", default=300)
 # First retry delay; it doubles per attempt up to 30 minutes (below the broker's visibility timeout).
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
+# Days an outbox row keeps its content (the context the email was rendered from); after that the
+# row, its recipient, status and dates stay for the record and the content is removed (core.retention).
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# /healthz?deep=1 answers 503 when the oldest pending outbox row waited longer than this (seconds).
+HEALTHZ_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTHZ_OUTBOX_MAX_AGE_SECONDS", default=15 * 60)
 # Bounces (core/bounces.py). Envelope sender base for VERP (`retur@butikk.no` → `retur+<id>-<sig>@…`);
 # unset: no bounce tracking. An optional mailbox polled by beat (`imaps://user:pass@host/INBOX`).
 EMAIL_BOUNCE_ADDRESS = env("EMAIL_BOUNCE_ADDRESS", default="")
@@ -315,7 +352,8 @@ FOLLOWUP_DEADLINE_DAYS = env.int("FOLLOWUP_DEADLINE_DAYS", default=7)
 FOLLOWUP_ACTIVATION_DAYS = env.int("FOLLOWUP_ACTIVATION_DAYS", default=3)
 CELERY_BEAT_SCHEDULE["migration-reminders"] = {
     "task": "migration.tasks.send_reminders",
-    "schedule": 60.0 * 60,
+    # Hourly; shorter only in tests of the scheduler.
+    "schedule": float(env.int("MIGRATION_REMINDER_INTERVAL_SECONDS", default=60 * 60)),
 }
 
 # --- Shop ----------------------------------------------------------------------------------------
@@ -471,6 +509,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # --- Logging: one line per event, each with the request id ---------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+# "text" (development) or "json": one JSON object per line on web, worker and beat, with the
+# request id (carried into the Celery tasks a request enqueues) and the Celery task id.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -479,16 +520,22 @@ LOGGING = {
         "line": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
         },
+        "json": {
+            "()": "core.logging.JsonFormatter",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "line",
+            "formatter": "json" if LOG_FORMAT == "json" else "line",
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own console handler (DEBUG only, message without format) would print each
+        # django.* line a second time; the root handler is the one place lines are written.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "INFO"},
         "celery": {"level": "INFO"},
         # WeasyPrint logs every rendering step at INFO; fontTools every font it subsets.
@@ -496,3 +543,25 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Errors and metrics (README «Operations») -----------------------------------------------------
+
+# Bearer token for /metrics (Prometheus); unset, /metrics answers 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# The shop's own gauges on /metrics, one collector per app that has figures to show.
+METRICS_COLLECTORS = ["core.metrics.CoreCollector", "migration.metrics.LegacyAccountCollector"]
+# Optional error reports to Sentry (or a compatible service); nothing is sent without a DSN.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+# The release tag: set by the image build (the git commit) or by hand.
+SENTRY_RELEASE = env("SENTRY_RELEASE", default="")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    from core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        release=SENTRY_RELEASE or None,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -43,6 +43,22 @@ def test_sixth_failed_login_for_one_address_is_429_even_with_a_new_forged_ip_eac
     assert "_auth_user_id" not in client.session
 
 
+def test_a_port_in_the_host_header_does_not_reset_the_failed_login_counter(client, admin_a, settings):
+    """ALLOWED_HOSTS ignores the port, so `Host: testserver:1000+n` reaches the login every time;
+    the per-login counter must not depend on it (allauth keyed it on the host with its port)."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    statuses = [
+        client.post(
+            reverse("account_login"),
+            {"login": admin_a.user.email, "password": f"feil-{n}"},
+            HTTP_HOST=f"testserver:{1000 + n}",
+            **forged(n),
+        ).status_code
+        for n in range(6)
+    ]
+    assert statuses == [200] * 5 + [429]
+
+
 def test_eleventh_failed_login_from_one_address_is_429_across_many_emails_and_forged_ips(client):
     statuses = [
         client.post(reverse("account_login"), {"login": f"gjett{n}@x.example", "password": "feil"}, **forged(n))
