@@ -28,6 +28,7 @@ def test_call_list_in_the_browser(page, live_server, branch):
                       at=timezone.now())
     admin_login(page)
     page.goto("/admin/migration/legacyaccount/dashboard/")
+    screenshot(page, "dashboard-with-bounced")
     page.click("text=Oppfølging")
     page.wait_for_url("**/oppfolging/")
     assert page.locator("#followup tbody tr").count() == 2

@@ -68,7 +68,13 @@ def test_refused_at_rcpt_and_dsn_later_both_end_up_in_retur_and_on_the_call_list
     assert receive(dsn(to=envelope_from, recipient=later.email)) == "bounced"
     assert later.events.filter(kind=EventKind.EMAIL_BOUNCED).count() == 1
 
+    # The dashboard counts them as their own stage and links the call list.
+    from migration.selectors import dashboard_data
+
+    assert dashboard_data()["totals"]["email_bounced"] == 2
     client.force_login(staff_user)
+    dashboard = client.get("/admin/migration/legacyaccount/dashboard/").content.decode()
+    assert "/admin/migration/legacyaccount/oppfolging/" in dashboard and "E-post i retur" in dashboard
     html = client.get("/admin/migration/legacyaccount/oppfolging/?reason=bounced").content.decode()
     assert "borte" in html and "senere" in html and ">fin<" not in html
     assert html.count("E-post i retur") >= 2
