@@ -265,6 +265,18 @@ def membership_reactivate(*, membership: Membership) -> Membership:
 
 
 @transaction.atomic
+def user_activate_pending(*, user: User) -> User:
+    """Activate a user created inactive (the move form) once a link has proven their email.
+
+    The caller decides that the user is pending rather than deactivated by staff (see
+    `migration.selectors.user_awaiting_activation`) and holds the user row locked.
+    """
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    return user
+
+
+@transaction.atomic
 def user_set_initial_password(*, user: User, password: str) -> User:
     """Set the first password of a pending user who proved their email through a link.
 

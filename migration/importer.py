@@ -5,11 +5,13 @@ Two steps:
 1. `legacy_import()` reads both CSV files and upserts customers and legacy accounts in bulk: fast
    (tens of thousands of rows in seconds). Bad rows are reported with file, line and reason and
    skipped; good rows load; a dry run rolls everything back. Running it again changes nothing.
-   Strong hashes (bcrypt, pbkdf2, argon2) are stored as they are; weak ones go to
-   `PendingLegacyHash`.
-2. `legacy_hashes_wrap()` wraps each pending weak hash in argon2 (about 20 ms each, so it runs in
-   parallel processes, or in Celery) and deletes the pending row: resumable, the table is empty when
-   done.
+   Strong hashes (bcrypt, pbkdf2, argon2) are stored as they are; weak ones are stored keyed
+   (HMAC-SHA256 with a key outside the database, microseconds each, `hashers.legacy_wrap_keyed`):
+   no weak digest is ever written, not even inside the transaction.
+2. `legacy_hashes_wrap()` strengthens each keyed hash with argon2 (about 20 ms each, so it runs in
+   parallel processes, or in Celery): resumable, none is left in the keyed-only form when done.
+
+Neither step writes a hash to the report, the progress output or a log.
 """
 
 import csv
@@ -22,12 +24,19 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Branch, Customer
 
-from .hashers import legacy_hash_kind, legacy_stored_matches, legacy_wrap
-from .models import EventKind, LegacyAccount, MigrationEvent, PendingLegacyHash
+from .hashers import (
+    KEYED_ONLY,
+    legacy_hash_kind,
+    legacy_hash_strengthen,
+    legacy_stored_matches,
+    legacy_wrap_keyed,
+)
+from .models import EventKind, LegacyAccount, MigrationEvent
 from .services.events import migration_event_build
 
 CUSTOMER_COLUMNS = ["customer_number", "name", "branch_code", "org_number", "email", "phone"]
@@ -83,7 +92,7 @@ class ImportReport:
             f"Kunder: {self.customers_created} nye, {self.customers_updated} endret, "
             f"{self.customers_unchanged} uendret. Brukere: {self.accounts_created} nye, "
             f"{self.accounts_updated} endret, {self.accounts_unchanged} uendret. "
-            f"Avdelinger opprettet: {self.branches_created}. Passord som venter på kryptering: "
+            f"Avdelinger opprettet: {self.branches_created}. Passord som venter på argon2: "
             f"{self.hashes_pending}. Feil (hoppet over): {len(self.errors)}. Advarsler: {len(self.warnings)}."
         )
 
@@ -217,12 +226,11 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
     name = path.name
     customers = {c.number: c for c in Customer.objects.all()}
     existing = {a.username.lower(): a for a in LegacyAccount.objects.all()}
-    pending = {p.account_id: p for p in PendingLegacyHash.objects.all()}
     rows = list(_read_rows(path, ACCOUNT_COLUMNS, report))
     total = len(rows)
     seen = set()
     now = timezone.now()
-    creates, updates, events, new_pending, changed_pending, drop_pending = [], [], [], {}, [], []
+    creates, updates, events = [], [], []
     fields = ["customer", "name", "email", "phone", "is_main_user", "is_active"]
     for index, (line, row) in enumerate(rows, start=1):
         if progress and (index % 2000 == 0 or index == total):
@@ -273,10 +281,8 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         account = existing.get(username.lower())
         if account is None:
             account = LegacyAccount(username=username, **values)
-            if kind == "strong":
-                account.password = legacy_hash
-            elif kind == "weak":
-                new_pending[username.lower()] = legacy_hash
+            if kind in ("strong", "weak"):
+                account.password = legacy_wrap_keyed(legacy_hash)
             creates.append(account)
             report.accounts_created += 1
             continue
@@ -288,28 +294,12 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         for key in changed:
             setattr(account, key, values[key])
         # The password: compare without rewrapping when possible (see legacy_stored_matches).
-        waiting = pending.get(account.pk)
         if kind in ("empty", "unknown"):
-            if account.password or waiting:
+            if account.password:
                 account.password = ""
-                changed.append("password")
-                if waiting:
-                    drop_pending.append(account.pk)
-        elif waiting is not None:
-            if kind == "strong":
-                account.password = legacy_hash
-                changed.append("password")
-                drop_pending.append(account.pk)
-            elif waiting.legacy_hash != legacy_hash:
-                waiting.legacy_hash = legacy_hash
-                changed_pending.append(waiting)
                 changed.append("password")
         elif not legacy_stored_matches(legacy_hash, account.password, thorough=recheck_hashes):
-            if kind == "strong":
-                account.password = legacy_hash
-            else:
-                account.password = ""
-                new_pending[username.lower()] = legacy_hash
+            account.password = legacy_wrap_keyed(legacy_hash)
             changed.append("password")
         if changed:
             updates.append(account)
@@ -343,18 +333,19 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
         for a in creates
     ]
     MigrationEvent.objects.bulk_create(events, batch_size=BATCH)
-    PendingLegacyHash.objects.filter(account_id__in=drop_pending).delete()
-    PendingLegacyHash.objects.bulk_update(changed_pending, ["legacy_hash"], batch_size=BATCH)
-    by_username = {a.username.lower(): a for a in [*creates, *updates]}
-    PendingLegacyHash.objects.bulk_create(
-        [PendingLegacyHash(account=by_username[u], legacy_hash=h) for u, h in new_pending.items()],
-        batch_size=BATCH,
-    )
-    report.hashes_pending = PendingLegacyHash.objects.count()
+    report.hashes_pending = keyed_only().count()
+
+
+def keyed_only():
+    """Legacy accounts whose password is still in the import's keyed form (waiting for argon2)."""
+    query = Q()
+    for algorithm in KEYED_ONLY:
+        query |= Q(password__startswith=f"{algorithm}$")
+    return LegacyAccount.objects.filter(query)
 
 
 def _wrap_many(hashes: list[str]) -> list[str]:
-    return [legacy_wrap(h) for h in hashes]
+    return [legacy_hash_strengthen(h) for h in hashes]
 
 
 def legacy_hashes_wrap(
@@ -364,18 +355,18 @@ def legacy_hashes_wrap(
     batch: int = 500,
     progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Wrap pending weak hashes in argon2 (resumable; `jobs` processes). Returns how many were wrapped."""
-    total = PendingLegacyHash.objects.count()
+    """Strengthen keyed legacy hashes with argon2 (resumable; `jobs` processes). Returns how many."""
+    total = keyed_only().count()
     if limit is not None:
         total = min(total, limit)
     done = 0
     executor = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     try:
         while done < total:
-            chunk = list(PendingLegacyHash.objects.order_by("pk")[: min(batch, total - done)])
+            chunk = list(keyed_only().order_by("pk").values_list("pk", "password")[: min(batch, total - done)])
             if not chunk:
                 break
-            hashes = [p.legacy_hash for p in chunk]
+            hashes = [password for _pk, password in chunk]
             if executor:
                 size = max(1, len(hashes) // jobs + 1)
                 parts = [hashes[i : i + size] for i in range(0, len(hashes), size)]
@@ -383,23 +374,19 @@ def legacy_hashes_wrap(
             else:
                 wrapped = _wrap_many(hashes)
             with transaction.atomic():
-                # Only rows still pending with the same hash: a concurrent re-import wins.
-                current = {
-                    p.pk: p
-                    for p in PendingLegacyHash.objects.select_for_update().filter(
-                        pk__in=[p.pk for p in chunk]
-                    )
-                }
-                accounts = []
-                for item, stored in zip(chunk, wrapped, strict=True):
-                    row = current.get(item.pk)
-                    if row is None or row.legacy_hash != item.legacy_hash:
-                        continue
-                    accounts.append(LegacyAccount(pk=item.account_id, password=stored))
+                # Only rows still holding the hash we read: a concurrent re-import, password reset or
+                # gate login (which rehashes the password) wins.
+                current = dict(
+                    LegacyAccount.objects.select_for_update()
+                    .filter(pk__in=[pk for pk, _password in chunk])
+                    .values_list("pk", "password")
+                )
+                accounts = [
+                    LegacyAccount(pk=pk, password=stored)
+                    for (pk, read), stored in zip(chunk, wrapped, strict=True)
+                    if current.get(pk) == read
+                ]
                 LegacyAccount.objects.bulk_update(accounts, ["password"], batch_size=BATCH)
-                PendingLegacyHash.objects.filter(pk__in=[p.pk for p in chunk]).filter(
-                    account_id__in=[a.pk for a in accounts]
-                ).delete()
             done += len(chunk)
             if progress:
                 progress(done, total)

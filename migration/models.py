@@ -186,26 +186,6 @@ class LegacyAccount(models.Model):
 State = LegacyAccount.State
 
 
-class PendingLegacyHash(models.Model):
-    """A legacy hash waiting to be wrapped: the import's resumable second step.
-
-    Loading rows is fast; wrapping a weak hash in argon2 is deliberately slow. The import stores the
-    hash here, and `wrap_legacy_hashes` (inline after the import, or in Celery) replaces the row by the
-    wrapped hash on the account. The table is empty once the step has run.
-    """
-
-    account = models.OneToOneField(LegacyAccount, on_delete=models.CASCADE, related_name="pending_hash")
-    legacy_hash = models.CharField(max_length=400)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("passord som venter på kryptering")
-        verbose_name_plural = _("passord som venter på kryptering")
-
-    def __str__(self):
-        return f"pending hash for account {self.account_id}"
-
-
 class EventKind(models.TextChoices):
     IMPORTED = "imported", _("Importert")
     UPDATED = "updated", _("Oppdatert ved import")

@@ -20,8 +20,24 @@ from .models import CustomerMove, LegacyAccount, MigrationEvent
 
 
 def user_awaiting_activation(user) -> bool:
-    """True if `user` is active and has a submitted legacy account waiting for the activation link."""
-    return user.is_active and LegacyAccount.objects.awaiting_activation().filter(user=user).exists()
+    """True if `user` waits for the activation link of a submitted legacy account.
+
+    Either an existing, active user (the link proves the address, then the membership is added), or
+    a user the move form created: inactive until the link proves the address. Such a pending user
+    is told apart from one deactivated by staff by what only the move form leaves behind: created
+    by the submit of an open (`is_active`) legacy account still in «Skjema sendt» (`date_joined`
+    is that account's `submitted_at`), never logged in, no usable password. Anyone else who is
+    inactive was shut out by staff (or existed before the move form) and stays refused. To stop a
+    pending user, staff close the legacy account.
+    """
+    awaiting = LegacyAccount.objects.awaiting_activation().filter(user=user)
+    if user.is_active:
+        return awaiting.exists()
+    return (
+        user.last_login is None
+        and not user.has_usable_password()
+        and awaiting.filter(is_active=True, submitted_at__lte=user.date_joined).exists()
+    )
 
 
 def legacy_account_for_session(token: str) -> LegacyAccount | None:

@@ -75,13 +75,11 @@ def bench_reset(log: Callable[[str], None] = lambda _m: None) -> None:
     customers = "SELECT id FROM accounts_customer WHERE number LIKE %s"
     products = "SELECT id FROM shop_product WHERE sku LIKE %s"
     c, p = [f"{CUSTOMER_PREFIX}%"], [f"{SKU_PREFIX}%"]
-    legacy = f"SELECT id FROM migration_legacyaccount WHERE customer_id IN ({customers})"  # noqa: S608
     statements = [
         # Legacy accounts and what the migration flow wrote for them (events, moves, invitations).
         ('DELETE FROM core_outboundemail WHERE "to" LIKE %s', [f"%@{BENCH_DOMAIN}"]),
         (f"DELETE FROM migration_migrationevent WHERE customer_id IN ({customers})", c),  # noqa: S608
         (f"DELETE FROM migration_moveinterest WHERE customer_id IN ({customers})", c),  # noqa: S608
-        (f"DELETE FROM migration_pendinglegacyhash WHERE account_id IN ({legacy})", c),  # noqa: S608
         (f"DELETE FROM migration_legacyaccount WHERE customer_id IN ({customers})", c),  # noqa: S608
         (f"DELETE FROM migration_customermove WHERE customer_id IN ({customers})", c),  # noqa: S608
         (f"DELETE FROM shop_orderline WHERE order_id IN (SELECT id FROM shop_order WHERE customer_id IN ({customers}))", c),  # noqa: S608

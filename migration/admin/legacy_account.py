@@ -89,7 +89,7 @@ class LegacyAccountAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("passord"))
     def password_summary(self, obj):
         if not obj.password:
-            return _("Venter på kryptering") if hasattr(obj, "pending_hash") else _("Ingen brukbart passord")
+            return _("Ingen brukbart passord")
         return obj.password.split("$", 1)[0] or "bcrypt"
 
     @admin.action(description=gettext_lazy("Send invitasjon på nytt"), permissions=["change"])

@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Role
-from accounts.services import MembershipError, user_set_initial_password
+from accounts.services import MembershipError, user_activate_pending, user_set_initial_password
 from core.email import email_enqueue
 from core.links import LinkError, link_read
 
 from ..models import EventKind, LegacyAccount, State
+from ..selectors import user_awaiting_activation
 from .common import EmailKind, email_key
 from .events import migration_event_record
 from .links import activation_link
@@ -112,6 +113,10 @@ def legacy_account_activate_by_link(*, token: str, password: str | None = None, 
     with transaction.atomic():
         try:
             user = link_read("activation", token, lock=True)
+            if not user_awaiting_activation(user):  # nothing to activate, or deactivated by staff
+                raise ActivationRefused("used")
+            if not user.is_active:  # created inactive by the move form: the link proves the address
+                user_activate_pending(user=user)
             if password is not None:
                 user_set_initial_password(user=user, password=password)
         except LinkError as exc:
@@ -125,10 +130,14 @@ def legacy_account_activate_by_link(*, token: str, password: str | None = None, 
 
 
 def activation_request(*, email: str) -> None:
-    """«Aktiver»: a fresh activation link if this email waits for activation; silent otherwise."""
+    """«Aktiver»: a fresh activation link if this email waits for activation; silent otherwise.
+
+    Pending users are inactive until activation; `user_awaiting_activation` tells them apart from
+    users deactivated by staff, who get nothing.
+    """
     User = get_user_model()
-    user = User.objects.filter(email__iexact=User.objects.normalize_email(email), is_active=True).first()
-    if user is None:
+    user = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+    if user is None or not user_awaiting_activation(user):
         return
     with transaction.atomic():
         account = (

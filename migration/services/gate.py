@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from core.email import email_enqueue
 
 from ..hashers import legacy_check_password
-from ..models import EventKind, LegacyAccount, PendingLegacyHash
+from ..models import EventKind, LegacyAccount
 from .common import EmailKind, email_key
 from .events import migration_event_record
 from .links import legacy_reset_link
@@ -21,11 +21,17 @@ def legacy_account_authenticate(*, username: str, password: str) -> LegacyAccoun
     if account is None:
         legacy_check_password(password, "")  # same work as a wrong password
         return None
-    pending = PendingLegacyHash.objects.filter(account=account).first()
-    ok = legacy_check_password(
-        password, account.password, pending_legacy=pending.legacy_hash if pending else ""
-    )
-    if not ok or not account.is_active:
+
+    def upgrade(raw):
+        # As Django's check_password does for an outdated hasher: store the password with Django's
+        # argon2, unless the hash changed meanwhile (a reset, a re-import or the wrap step wins).
+        if not account.is_active:
+            return
+        new = make_password(raw, hasher="argon2")
+        if LegacyAccount.objects.filter(pk=account.pk, password=account.password).update(password=new):
+            account.password = new
+
+    if not legacy_check_password(password, account.password, setter=upgrade) or not account.is_active:
         return None
     return account
 
@@ -74,7 +80,6 @@ def legacy_account_set_password(*, account: LegacyAccount, password: str) -> boo
             return False
         account.password = make_password(password, hasher="argon2")
         account.save(update_fields=["password", "updated_at"])
-        PendingLegacyHash.objects.filter(account=account).delete()
         migration_event_record(
             customer=account.customer,
             account=account,

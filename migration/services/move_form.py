@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership
 
 from ..models import CustomerMove, EventKind, LegacyAccount, State
-from .activation import _activation_enqueue, _membership_ensure
+from ..selectors import user_awaiting_activation
+from .activation import _activation_enqueue
 from .common import MoveError
 from .events import migration_event_record
 from .state import legacy_account_lock, legacy_account_transition
@@ -28,9 +29,10 @@ def legacy_account_submit_move(
 ) -> SubmitResult:
     """«Flytt meg til ny nettbutikk»: create (or find) the new user and send the activation email.
 
-    - a new email: a pending user (unusable password) with the membership (Administrator for the main
-      user, else Innkjøper);
-    - the email of a user of another customer (same person): no second user; the membership is added
+    - a new email: a pending user, inactive with an unusable password and no membership; the
+      activation link proves the address, activates the user and adds the membership
+      (Administrator for the main user, else Innkjøper);
+    - the email of an existing user (same person): no second user; the membership is added only
       when the activation link proves the address;
     - a second legacy account with the same email on file: linked to the same user, no duplicate;
     - the email of another user of the same customer: refused;
@@ -50,7 +52,7 @@ def legacy_account_submit_move(
         existing = User.objects.select_for_update().filter(email__iexact=email).first()
         outcome = "created"
         if existing is not None:
-            if not existing.is_active:
+            if not existing.is_active and not user_awaiting_activation(existing):
                 raise MoveError(
                     "deactivated",
                     _("Denne e-postadressen kan ikke brukes i den nye nettbutikken. Kontakt avdelingen din."),
@@ -68,21 +70,18 @@ def legacy_account_submit_move(
                     % {"email": email, "customer": account.customer.name},
                 )
             user = existing
-            if user.has_usable_password():
-                outcome = "confirm_existing"
-            else:
-                outcome = "linked"
-                _membership_ensure(user, account)
+            outcome = "confirm_existing" if user.has_usable_password() else "linked"
         else:
             try:
                 with transaction.atomic():
-                    user = User.objects.create_user(email, None, name=name.strip(), phone=phone.strip())
+                    user = User.objects.create_user(
+                        email, None, name=name.strip(), phone=phone.strip(), is_active=False, date_joined=now
+                    )
             except IntegrityError:
                 # Another move form created this email a moment ago; submitting again links to it.
                 raise MoveError(
                     "retry", _("Noe ble lagret samtidig. Trykk «Flytt meg til ny nettbutikk» igjen.")
                 )
-            _membership_ensure(user, account)
         legacy_account_transition(
             account=account,
             to=State.SUBMITTED,

@@ -80,9 +80,12 @@ def test_weak_passwords_are_refused_with_a_message(client, submitted, password):
 
 
 def test_deactivated_user_cannot_activate(client, submitted):
+    # The move form creates the user inactive (PRODUCT.md step 4), so unticking «Aktiv» cannot shut
+    # a pending user out; staff close the legacy account instead (tests/security/
+    # test_membership_before_proof.py covers a user deactivated after using the shop).
     path = activation_path(submitted.user)
-    submitted.user.is_active = False
-    submitted.user.save()
+    submitted.account.is_active = False
+    submitted.account.save(update_fields=["is_active"])
     assert client.get(path).status_code == 400
 
 

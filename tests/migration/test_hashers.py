@@ -9,8 +9,10 @@ from migration.hashers import (
     UnknownHashFormat,
     legacy_check_password,
     legacy_hash_kind,
+    legacy_hash_strengthen,
     legacy_stored_matches,
     legacy_wrap,
+    legacy_wrap_keyed,
 )
 from tests.migration.conftest import is_weak_stored
 
@@ -79,9 +81,34 @@ def test_empty_hash_never_matches():
     assert not legacy_check_password("x", "")
 
 
-def test_pending_weak_hash_verifies_before_wrapping():
-    assert legacy_check_password(PASSWORD, "", pending_legacy=sha1(PASSWORD))
-    assert not legacy_check_password("nope", "", pending_legacy=sha1(PASSWORD))
+def test_keyed_weak_hash_verifies_before_wrapping():
+    # The import's fast layer (no weak hash is ever stored, not even before the argon2 step).
+    keyed = legacy_wrap_keyed(sha1(PASSWORD))
+    assert keyed.startswith("legacy_sha1_hmac$") and sha1(PASSWORD).split("$")[-1] not in keyed
+    assert legacy_check_password(PASSWORD, keyed)
+    assert not legacy_check_password("nope", keyed)
+    strong = legacy_hash_strengthen(keyed)
+    assert strong.startswith("legacy_sha1_hmac_argon2$")
+    assert legacy_check_password(PASSWORD, strong) and not legacy_check_password("nope", strong)
+
+
+def test_the_keyed_layers_verify_with_an_old_secret_key_in_the_fallbacks(settings):
+    keyed = legacy_wrap_keyed(md5(PASSWORD))
+    strong = legacy_hash_strengthen(keyed)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789"
+    assert legacy_check_password(PASSWORD, keyed) and legacy_check_password(PASSWORD, strong)
+    settings.SECRET_KEY_FALLBACKS = []
+    assert not legacy_check_password(PASSWORD, keyed) and not legacy_check_password(PASSWORD, strong)
+
+
+def test_verified_legacy_hashes_are_handed_to_the_setter_like_djangos_check_password():
+    upgraded = []
+    assert legacy_check_password(PASSWORD, legacy_wrap_keyed(sha1(PASSWORD)), setter=upgraded.append)
+    assert not legacy_check_password("nope", legacy_wrap_keyed(sha1(PASSWORD)), setter=upgraded.append)
+    assert upgraded == [PASSWORD]
+    current = make_password(PASSWORD, hasher="argon2")
+    assert legacy_check_password(PASSWORD, current, setter=upgraded.append) and upgraded == [PASSWORD]
 
 
 def test_reimport_recognises_the_same_hash_without_rewrapping():

@@ -1,4 +1,5 @@
 from accounts.models import Membership, Role, User
+from core.links import link_sign
 from core.models import OutboundEmail
 from migration.models import EventKind, MigrationEvent, State
 from tests.accounts.conftest import email_links
@@ -18,6 +19,20 @@ def activation_path(email_row):
     return "/" + url.split("://", 1)[1].split("/", 1)[1]
 
 
+NEW_PASSWORD = "lang og trygg setning 2026"
+
+
+def activate(client, email):
+    """Use the activation link of the user with `email` (set the first password)."""
+    user = User.objects.get(email__iexact=email)
+    response = client.post(
+        f"/flytt/aktiver/{link_sign('activation', user)}/",
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert response.status_code == 302
+    client.logout()
+
+
 def test_move_form_creates_a_pending_administrator_for_the_main_user(
     client, legacy_account, flag, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -26,22 +41,26 @@ def test_move_form_creates_a_pending_administrator_for_the_main_user(
         response = submit(client, legacy_account, email="Ny.Adresse@Firma.example", phone="411 22 333")
     assert response.status_code == 302
     user = User.objects.get(email="ny.adresse@firma.example")
-    assert user.is_active and not user.has_usable_password()  # pending: cannot log in yet
+    # Pending (PRODUCT.md, move form step 4): inactive, no password, no membership until the link.
+    assert not user.is_active and not user.has_usable_password()
     assert user.phone == "411 22 333"
-    membership = Membership.objects.get(user=user)
-    assert membership.customer == legacy_account.customer and membership.role == Role.ADMINISTRATOR
+    assert not Membership.objects.filter(user=user).exists()
     legacy_account.refresh_from_db()
     assert legacy_account.state == State.SUBMITTED and legacy_account.user == user
     activation = [m for m in mailoutbox if m.to == ["ny.adresse@firma.example"]]
     assert len(activation) == 1 and "/flytt/aktiver/" in activation[0].body
     assert "Sjekk e-posten din" in client.get("/flytt/konto/").content.decode()
     assert MigrationEvent.objects.filter(account=legacy_account, kind=EventKind.SUBMITTED).exists()
+    activate(client, user.email)
+    membership = Membership.objects.get(user=user)
+    assert membership.customer == legacy_account.customer and membership.role == Role.ADMINISTRATOR
 
 
 def test_other_legacy_users_become_innkjoper(client, make_legacy_account, customer, flag):
     account = make_legacy_account(is_main_user=False)
     flag(customer)
     submit(client, account)
+    activate(client, account.email)
     assert Membership.objects.get(user__email=account.email).role == Role.BUYER
 
 
@@ -94,6 +113,8 @@ def test_two_legacy_accounts_with_the_same_email_share_one_user(client, customer
     client.post("/flytt/logg-ut/")
     submit(client, second)
     user = User.objects.get(email="felles@firma.example")
+    assert not Membership.objects.filter(user=user).exists()  # both wait for the proof
+    activate(client, user.email)
     assert set(Membership.objects.filter(user=user).values_list("customer__number", "role")) == {
         (customer.number, Role.BUYER),
         (other_customer.number, Role.ADMINISTRATOR),
@@ -112,6 +133,7 @@ def test_two_legacy_accounts_of_one_customer_with_the_same_email_on_file(client,
     response = submit(client, second)
     assert response.status_code == 302
     user = User.objects.get(email="post@firma.example")
+    activate(client, user.email)
     assert Membership.objects.get(user=user).role == Role.ADMINISTRATOR
 
 

@@ -92,12 +92,12 @@ def test_legacy_accounts_three_per_customer_mostly_with_email_and_no_weak_hash_a
     assert with_email.count() >= 45
     assert all(a.email.endswith("@bench.example.no") for a in with_email)
     assert len({a.email.lower() for a in with_email}) == with_email.count()
-    # What import_legacy leaves once its wrap step has run: argon2 over the legacy digest, never the
-    # export's weak hash; the legacy gate accepts the old password.
+    # What import_legacy leaves once its wrap step has run: argon2 over the keyed legacy digest, never
+    # the export's weak hash; the legacy gate accepts the old password.
     passwords = set(accounts.values_list("password", flat=True))
     assert len(passwords) == 1
     stored = passwords.pop()
-    assert stored.startswith("legacy_sha1_argon2$") and not is_weak_stored(stored)
+    assert stored.startswith("legacy_sha1_hmac_argon2$") and not is_weak_stored(stored)
     assert legacy_check_password(LEGACY_PASSWORD, stored)
     assert not legacy_check_password("feil", stored)
     assert set(accounts.values_list("state", flat=True)) == {"imported"}

@@ -1,12 +1,17 @@
 """Legacy data at rest: after `import_legacy` no weak legacy hash is stored anywhere.
 
 The export holds salted SHA-1 (the legacy shop's own), Django's salted MD5, unsalted MD5 and SHA-1,
-bcrypt and PBKDF2 rows. The import stores the weak ones in `PendingLegacyHash` (the resumable second
-step); `wrap_legacy_hashes` replaces each by an argon2 wrapper on the account and deletes the row.
-After that step, every text column of every table in the database is scanned for the weak digests.
+bcrypt and PBKDF2 rows. The import stores the weak ones keyed (HMAC with a key outside the database)
+on the account; `wrap_legacy_hashes` (the resumable second step) strengthens them with argon2. Before
+and after that step, every text column of every table in the database is scanned for the weak digests
+(issue #15 item 5). The digest is also in no SQL statement sent to the database (so in no table, WAL or
+backup, not even inside the import's transaction), no command output and no log record. The imported
+users log in at the gate with their legacy password through every layer, and that login rehashes the
+password with Django's argon2 (as Django's `check_password` upgrades an outdated hasher).
 """
 
 import hashlib
+import logging
 from io import StringIO
 
 import bcrypt
@@ -14,12 +19,13 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import models
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Branch
 from migration.hashers import legacy_check_password
-from migration.importer import legacy_hashes_wrap, legacy_import
-from migration.models import LegacyAccount, PendingLegacyHash
+from migration.importer import keyed_only, legacy_hashes_wrap, legacy_import
+from migration.models import LegacyAccount
 from migration.services import legacy_account_authenticate
 from tests.migration.conftest import is_weak_stored
 
@@ -81,11 +87,13 @@ def _where_at_rest(fragment: str) -> list[str]:
     return found
 
 
-def test_pending_table_holds_only_the_weak_hashes_until_the_wrap_step(export):
+def test_before_the_wrap_step_only_the_weak_hashes_wait_keyed_and_no_digest_is_stored(export):
     report = legacy_import(customers_path=export[0], accounts_path=export[1])
     assert report.hashes_pending == len(WEAK)
-    pending = dict(PendingLegacyHash.objects.values_list("account__username", "legacy_hash"))
-    assert set(pending) == set(WEAK)  # strong hashes never go through the pending table
+    pending = set(keyed_only().values_list("username", flat=True))
+    assert pending == set(WEAK)  # strong hashes are stored as they came
+    for username, (encoded,) in WEAK.items():
+        assert _where_at_rest(_digest(encoded)) == [], f"{username}: weak digest at rest before wrapping"
     # the accounts themselves never hold a weak hash, even before wrapping
     assert not any(is_weak_stored(p) for p in LegacyAccount.objects.values_list("password", flat=True))
     assert legacy_account_authenticate(username="md5bare", password=PASSWORD) is not None  # usable meanwhile
@@ -94,7 +102,7 @@ def test_pending_table_holds_only_the_weak_hashes_until_the_wrap_step(export):
 def test_after_wrapping_no_weak_digest_is_stored_in_any_table(export):
     legacy_import(customers_path=export[0], accounts_path=export[1])
     assert legacy_hashes_wrap() == len(WEAK)
-    assert not PendingLegacyHash.objects.exists()
+    assert not keyed_only().exists()
     for username, (encoded,) in WEAK.items():
         assert _where_at_rest(_digest(encoded)) == [], f"{username}: weak digest at rest"
     for account in LegacyAccount.objects.all():
@@ -108,7 +116,7 @@ def test_after_wrapping_no_weak_digest_is_stored_in_any_table(export):
 
 def test_the_import_command_wraps_inline_and_leaves_nothing_weak(export):
     call_command("import_legacy", str(export[0]), str(export[1]), "--jobs", "1", stdout=StringIO(), stderr=StringIO())
-    assert not PendingLegacyHash.objects.exists()
+    assert not keyed_only().exists()
     for username, (encoded,) in WEAK.items():
         assert _where_at_rest(_digest(encoded)) == [], username
     assert not any(is_weak_stored(p) for p in LegacyAccount.objects.values_list("password", flat=True))
@@ -118,5 +126,79 @@ def test_reimport_of_the_same_export_stores_no_weak_hash_again(export):
     call_command("import_legacy", str(export[0]), str(export[1]), "--jobs", "1", stdout=StringIO(), stderr=StringIO())
     before = dict(LegacyAccount.objects.values_list("username", "password"))
     report = legacy_import(customers_path=export[0], accounts_path=export[1])
-    assert report.hashes_pending == 0 and not PendingLegacyHash.objects.exists()
+    assert report.hashes_pending == 0 and not keyed_only().exists()
+    assert dict(LegacyAccount.objects.values_list("username", "password")) == before
+
+
+# --- issue #15 item 5: wrapped before anything is written ---------------------------------------
+
+
+def _forms(encoded: str) -> list[str]:
+    """Every form of a weak digest that would let someone test guesses at MD5/SHA-1 speed."""
+    digest = _digest(encoded)
+    return [encoded, digest.lower(), digest.upper()]
+
+
+def _import(export, *args):
+    out, err = StringIO(), StringIO()
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_legacy", str(export[0]), str(export[1]), "--jobs", "1", *args, stdout=out, stderr=err)
+    return out.getvalue() + err.getvalue(), " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_import_sends_no_weak_digest_to_the_database_output_or_logs(export, caplog):
+    caplog.set_level(logging.DEBUG)
+    output, sql = _import(export, "--skip-wrap")
+    logs = "\n".join(f"{r.getMessage()} {r.args!r}" for r in caplog.records)
+    for username, (encoded,) in WEAK.items():
+        for form in _forms(encoded):
+            assert form not in sql, f"{username}: weak digest sent to the database"
+            assert form not in output, f"{username}: weak digest in the command output"
+            assert form not in logs, f"{username}: weak digest in a log record"
+            assert _where_at_rest(form) == [], f"{username}: weak digest at rest"
+    stored = dict(LegacyAccount.objects.values_list("username", "password"))
+    assert all(stored[u].startswith("legacy_") and "_hmac$" in stored[u] for u in WEAK)
+    assert stored["bcrypt"] == STRONG["bcrypt"] and stored["pbkdf2"] == STRONG["pbkdf2"]
+    assert not any(is_weak_stored(p) for p in stored.values())
+
+
+def test_after_the_argon2_step_no_table_holds_any_weak_form(export):
+    _import(export, "--skip-wrap")
+    with CaptureQueriesContext(connection) as queries:
+        assert legacy_hashes_wrap() == len(WEAK)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    assert not keyed_only().exists()
+    for username, (encoded,) in WEAK.items():
+        for form in _forms(encoded):
+            assert form not in sql and _where_at_rest(form) == [], username
+    for username in WEAK:
+        assert LegacyAccount.objects.get(username=username).password.split("$", 1)[0].endswith("_hmac_argon2")
+
+
+@pytest.mark.parametrize("wrap", [False, True], ids=["keyed (right after the import)", "after the argon2 step"])
+def test_imported_users_log_in_at_the_gate_with_their_legacy_password(export, wrap):
+    _import(export, "--skip-wrap")
+    if wrap:
+        legacy_hashes_wrap()
+    for username in [*WEAK, *STRONG]:
+        assert legacy_account_authenticate(username=username, password="feil-passord") is None, username
+        before = LegacyAccount.objects.get(username=username).password
+        assert legacy_account_authenticate(username=username, password=PASSWORD) is not None, username
+        after = LegacyAccount.objects.get(username=username).password
+        # The login upgraded the stored form to Django's argon2 of the password itself.
+        assert after != before and after.startswith("argon2$"), username
+        assert legacy_check_password(PASSWORD, after) and not legacy_check_password("feil", after)
+        assert legacy_account_authenticate(username=username, password=PASSWORD) is not None, username
+        assert LegacyAccount.objects.get(username=username).password == after  # no rehash every time
+    for username, (encoded,) in WEAK.items():
+        for form in _forms(encoded):
+            assert _where_at_rest(form) == [], username
+
+
+def test_a_wrong_password_or_a_shut_out_account_is_not_upgraded(export):
+    _import(export, "--skip-wrap")
+    LegacyAccount.objects.filter(username="sha1salt").update(is_active=False)
+    before = dict(LegacyAccount.objects.values_list("username", "password"))
+    assert legacy_account_authenticate(username="md5salt", password="feil-passord") is None
+    assert legacy_account_authenticate(username="sha1salt", password=PASSWORD) is None
     assert dict(LegacyAccount.objects.values_list("username", "password")) == before

@@ -2,8 +2,9 @@
 
 Idempotent upsert (running it again changes nothing); bad rows are reported with file, line and
 reason and skipped while good rows load; `--dry-run` changes nothing. Weak legacy password hashes are
-then wrapped in argon2 (about 20 ms each): inline with a progress bar by default (`--jobs` processes),
-or in Celery with `--wrap-in-background`. The wrap step is resumable: `manage.py wrap_legacy_hashes`.
+keyed before they are written (never stored weak), then strengthened with argon2 (about 20 ms each):
+inline with a progress bar by default (`--jobs` processes), or in Celery with `--wrap-in-background`.
+The argon2 step is resumable: `manage.py wrap_legacy_hashes`. See migration/hashers.py.
 """
 
 import os

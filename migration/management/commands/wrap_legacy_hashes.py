@@ -1,4 +1,4 @@
-"""Resume the import's second step: wrap the weak legacy hashes still pending in argon2."""
+"""Resume the import's second step: strengthen the keyed legacy hashes still waiting with argon2."""
 
 import os
 

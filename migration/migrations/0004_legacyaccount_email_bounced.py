@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('migration', '0002_migrationevent_kind_edited_by_staff'),
+        ('migration', '0003_keyed_legacy_hashes_drop_pending_table'),
     ]
 
     operations = [
