@@ -1,3 +1,4 @@
+from anymail.webhooks.mailgun import MailgunTrackingWebhookView
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -18,6 +19,10 @@ admin.site.site_title = settings.SHOP_NAME
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", core_metrics.metrics, name="metrics"),
+    # The email provider's tracking webhook (bounces, complaints), see core/webhooks.py. Only the
+    # provider we send through is routed (anymail's include would answer for every provider, and
+    # some of their views give a 500 on a malformed body); another provider is one more line here.
+    path("anymail/mailgun/tracking/", MailgunTrackingWebhookView.as_view(), name="mailgun_tracking_webhook"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),

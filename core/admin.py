@@ -11,7 +11,7 @@ from .retention import PURGED_KEY, outbox_is_purged
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at")
+    list_display = ("created_at", "kind", "to", "status", "attempts", "sent_at", "bounce_reason")
     list_filter = ("status", "kind")
     search_fields = ("to", "idempotency_key")
     date_hierarchy = "created_at"
@@ -39,8 +39,12 @@ class OutboundEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send valgte e-poster på nytt"), permissions=["change"])
     def resend(self, request, queryset):
         count = 0
-        # Rows past the retention period have no content left to send (core.retention).
-        for email in queryset.exclude(status=OutboundEmail.Status.SENT).exclude(context__has_key=PURGED_KEY):
+        # Rows past the retention period have no content left to send (core.retention); bounced rows
+        # went to an address that does not take mail.
+        for email in (
+            queryset.exclude(status__in=[OutboundEmail.Status.SENT, OutboundEmail.Status.BOUNCED])
+            .exclude(context__has_key=PURGED_KEY)
+        ):
             outbox_resend(email)
             self.log_change(request, email, "Sendt på nytt")  # the row's «Historikk»: who resent it
             count += 1

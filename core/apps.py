@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Drift"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        # The deploy checks; provider webhooks (django-anymail's tracking signal) become bounces.
+        from . import (
+            checks,  # noqa: F401
+            webhooks,  # noqa: F401
+        )
 
         # LOG_FORMAT=json promises JSON on every line: Python warnings go through logging too.
         if settings.LOG_FORMAT == "json":

@@ -4,7 +4,6 @@ Called by the tasks in `core.tasks` (and by the admin preview, for `email_render
 nothing itself, so the arrows stay one way: `core.email` (enqueue) → `core.tasks` → here.
 """
 
-import hashlib
 import logging
 import smtplib
 from datetime import timedelta
@@ -20,6 +19,7 @@ from django.utils.module_loading import import_string
 from redis.exceptions import RedisError
 
 from . import sendrate
+from .bounces import outbox_bounce_record, verp_address
 from .links import link_urls
 from .models import OutboundEmail
 from .smtp import Transmission
@@ -50,8 +50,6 @@ def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMulti
         builder = getattr(settings, "EMAIL_ATTACHMENTS", {}).get(email.kind)
         attachments = import_string(builder)(email) if builder else []
     subject = " ".join(subject.split())
-    domain = settings.SHOP_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
-    digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:32]
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -59,8 +57,12 @@ def email_render(email: OutboundEmail, *, sign_links: bool = True) -> EmailMulti
         reply_to=[email.reply_to] if email.reply_to else None,
         # A stable Message-ID lets receiving servers drop the rare duplicate that could slip
         # through if a worker dies between the SMTP server's acceptance and our commit.
-        headers={"Message-ID": f"<{digest}@{domain}>", "X-Shop-Email-Kind": email.kind},
+        headers={"Message-ID": email.message_id(), "X-Shop-Email-Kind": email.kind},
     )
+    # The VERP envelope sender (core/bounces.py); `envelope_sender` is also what django-anymail
+    # hands to a provider, and `metadata` comes back in the provider's tracking webhooks.
+    message.envelope_sender = verp_address(email.pk) if email.pk else None
+    message.metadata = {"outbox_id": str(email.pk)}
     if html:
         message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
@@ -114,6 +116,7 @@ def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exce
     """The one sending path: statuses by id, and the error of each row that failed this attempt."""
     result = {}
     failed: list[tuple[OutboundEmail, Exception]] = []
+    refused: list[tuple[OutboundEmail, smtplib.SMTPRecipientsRefused]] = []
     started: list[tuple[OutboundEmail, Transmission]] = []
     with transaction.atomic():
         rows = list(
@@ -130,11 +133,22 @@ def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exce
             transmission = Transmission(email_render(email))
             try:
                 transmission.start()
+            except smtplib.SMTPRecipientsRefused as exc:
+                if _permanent(exc):
+                    refused.append((email, exc))
+                else:
+                    _record_failure(email, exc)
+                    failed.append((email, exc))
             except TRANSIENT_ERRORS as exc:
                 _record_failure(email, exc)
                 failed.append((email, exc))
             else:
                 started.append((email, transmission))
+        for email, exc in refused:
+            # A permanent refusal (5xx at RCPT) is a bounce at send time: never retried.
+            email.save(update_fields=["attempts", "updated_at"])
+            outbox_bounce_record(email_id=email.pk, reason=_refusal_text(exc))
+            result[email.pk] = OutboundEmail.Status.BOUNCED
         if started:
             OutboundEmail.objects.filter(pk__in=[email.pk for email, _t in started]).update(
                 status=OutboundEmail.Status.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now()
@@ -167,6 +181,17 @@ def _deliver_batch(email_ids: list[int]) -> tuple[dict[int, str], dict[int, Exce
         logger.warning("email attempt %s failed for id=%s: %s", email.attempts, email.pk, exc)
         result[email.pk] = email.status
     return result, {email.pk: exc for email, exc in failed}
+
+
+def _permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    return bool(exc.recipients) and all(500 <= code < 600 for code, _reply in exc.recipients.values())
+
+
+def _refusal_text(exc: smtplib.SMTPRecipientsRefused) -> str:
+    return "; ".join(
+        f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+        for code, reply in exc.recipients.values()
+    )
 
 
 def _defer(email: OutboundEmail) -> None:

@@ -1,7 +1,9 @@
 import re
 import uuid
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
@@ -9,6 +11,26 @@ from django.utils.translation import get_supported_language_variant
 from .logging import request_id_var
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class ShopUrlAliasMiddleware:
+    """A request to one of the shop's earlier addresses (`SHOP_URL_ALIASES`, e.g. the beta address)
+    gets a 301 to the same path and query on `SHOP_URL`, so links in emails sent before the switch
+    (activation, invitation, password reset) keep working.
+
+    Django's CommonMiddleware only adds "www." or a slash; no built-in redirects one host to another.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.SHOP_URL_ALIASES:
+            hosts = {urlsplit(u).netloc.lower() for u in settings.SHOP_URL_ALIASES}
+            host = request.get_host().lower()
+            if host in hosts and host != urlsplit(settings.SHOP_URL).netloc.lower():
+                return HttpResponsePermanentRedirect(settings.SHOP_URL + request.get_full_path())
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

@@ -1,3 +1,6 @@
+import hashlib
+
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +29,9 @@ class OutboundEmail(models.Model):
         SENDING = "sending", _("Sendes (ubekreftet)")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Feilet")
+        # The recipient's server refused the address for good (a 5xx at RCPT, a DSN, a provider's
+        # bounce/complaint webhook): never retried; see core/bounces.py.
+        BOUNCED = "bounced", _("I retur")
 
     idempotency_key = models.CharField(_("idempotensnøkkel"), max_length=200, unique=True)
     kind = models.CharField(_("type"), max_length=60, db_index=True)
@@ -42,6 +48,8 @@ class OutboundEmail(models.Model):
     created_at = models.DateTimeField(_("opprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("i retur"), null=True, blank=True)
+    bounce_reason = models.TextField(_("årsak til retur"), blank=True)
     # When the next (re)try is due; the sweeper re-enqueues rows well past it.
     next_attempt_at = models.DateTimeField(_("neste forsøk"), default=timezone.now)
 
@@ -55,3 +63,9 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.get_status_display()})"
+
+    def message_id(self) -> str:
+        """The Message-ID header of this email: stable per row, so receiving servers fold the rare
+        duplicate, and a bounce that quotes it finds the row (core/bounces.py)."""
+        domain = settings.SHOP_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+        return f"<{hashlib.sha256(self.idempotency_key.encode()).hexdigest()[:32]}@{domain}>"

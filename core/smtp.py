@@ -101,7 +101,8 @@ class Transmission:
             return
         message = self.message
         encoding = message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(message.from_email, encoding)
+        # The envelope sender: the VERP bounce address when bounce tracking is on (core/bounces.py).
+        sender = sanitize_address(getattr(message, "envelope_sender", None) or message.from_email, encoding)
         recipients = [sanitize_address(address, encoding) for address in message.recipients()]
         mime = message.message()
         if mime.is_multipart():

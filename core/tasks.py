@@ -90,6 +90,14 @@ def outbox_sweep() -> int:
     return len(ids)
 
 
+@shared_task
+def bounces_poll_imap() -> dict:
+    """Beat: read the bounce mailbox (`BOUNCE_IMAP_URL`), when configured."""
+    from .imap import bounces_poll_imap as poll
+
+    return poll()
+
+
 @shared_task(ignore_result=False)
 def ping() -> str:
     """For health checks and tests: proves a worker consumes the broker and can answer."""

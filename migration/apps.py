@@ -7,16 +7,20 @@ class MigrationConfig(AppConfig):
     verbose_name = _("Flytting fra dagens nettbutikk")
 
     def ready(self):
+        from core.signals import email_bounced
         from shop.history import order_history_register
 
-        # Register the Celery tasks in every process: services queue the wave's task by name
+        # The Celery tasks are registered in every process: services queue the wave's task by name
         # (`services.move.FLAG_CUSTOMERS_TASK`) rather than importing tasks, which import services.
-        # The flow's signed-link kinds, registered with core.links (which names no app).
+        # `links` registers the flow's signed-link kinds with core.links (which names no app).
         from . import (
             links,  # noqa: F401
             tasks,  # noqa: F401
         )
         from .order_history import SOURCE
+        from .services.bounce import on_email_bounced
 
         # The old shop's orders appear in «Mine ordre» through the shop's history hook.
         order_history_register(SOURCE)
+        # «E-post i retur»: core's outbox tells us a row bounced; core never imports this app.
+        email_bounced.connect(on_email_bounced, dispatch_uid="migration.email_bounced")

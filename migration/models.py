@@ -64,8 +64,13 @@ class CustomerMove(models.Model):
 
 class LegacyAccountQuerySet(models.QuerySet):
     def invitable(self):
-        """Accounts that get an invitation when their customer is flagged: active, with an email."""
-        return self.filter(is_active=True).exclude(email="")
+        """Accounts that get an invitation when their customer is flagged: active, with an email that
+        has not bounced."""
+        return self.filter(is_active=True, email_bounced_at__isnull=True).exclude(email="")
+
+    def email_bounced(self):
+        """Active accounts whose email came back («E-post i retur»): staff phone them."""
+        return self.filter(is_active=True, email_bounced_at__isnull=False)
 
     def without_email(self):
         """Active accounts without an email: they get no invitation (staff contact them directly)."""
@@ -138,6 +143,10 @@ class LegacyAccount(models.Model):
     submitted_at = models.DateTimeField(_("skjema sendt"), null=True, blank=True)
     activated_at = models.DateTimeField(_("aktivert"), null=True, blank=True)
     postponed_at = models.DateTimeField(_("utsatt"), null=True, blank=True)
+    # «E-post i retur»: a flag beside the state, not a state (see migration/services/bounce.py).
+    email_bounced_at = models.DateTimeField(_("e-post i retur"), null=True, blank=True)
+    email_bounce_reason = models.TextField(_("årsak til retur"), blank=True)
+    email_bounced_to = models.EmailField(_("adresse i retur"), blank=True)
     created_at = models.DateTimeField(_("importert"), auto_now_add=True)
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
 
@@ -162,7 +171,7 @@ class LegacyAccount(models.Model):
     @property
     def is_invitable(self) -> bool:
         """The row-level twin of `LegacyAccount.objects.invitable()`."""
-        return self.is_active and bool(self.email)
+        return self.is_active and bool(self.email) and self.email_bounced_at is None
 
     @property
     def is_not_moved(self) -> bool:
@@ -193,6 +202,8 @@ class EventKind(models.TextChoices):
     REACTIVATED = "reactivated", _("Reaktivert i dagens nettbutikk")
     INTEREST = "interest", _("Meldt interesse")
     EDITED = "edited", _("Endret av ansatt")
+    EMAIL_BOUNCED = "email_bounced", _("E-post i retur")
+    CALLED = "called", _("Ringt")
 
 
 class ReactivationReason(models.TextChoices):

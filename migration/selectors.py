@@ -72,6 +72,7 @@ COLUMNS = [
     ("activated", gettext_lazy("Aktivert")),
     ("reactivated", gettext_lazy("Reaktivert")),
     ("without_email", gettext_lazy("Uten e-post")),
+    ("email_bounced", gettext_lazy("E-post i retur")),
 ]
 
 
@@ -104,6 +105,10 @@ def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
         row = rows.get(item["customer__branch"])
         if row:
             row["without_email"] = item["n"]
+    for item in LegacyAccount.objects.email_bounced().values("customer__branch").annotate(n=Count("pk")):
+        row = rows.get(item["customer__branch"])
+        if row:
+            row["email_bounced"] = item["n"]
     table = [r for r in rows.values() if any(r[key] for key, _label in COLUMNS)]
     totals = {key: sum(r[key] for r in table) for key, _label in COLUMNS}
     for row in [*table, totals]:

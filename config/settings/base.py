@@ -9,6 +9,7 @@ to look in several files for one variable.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,11 @@ SHOP_NAME = env("SHOP_NAME", default="Elektrogrossisten")
 # Absolute links in emails are built from SHOP_URL, never from the request's Host header.
 SHOP_URL = env("SHOP_URL", default="http://127.0.0.1:8000").rstrip("/")
 LEGACY_SHOP_URL = env("LEGACY_SHOP_URL", default="http://127.0.0.1:8000/flytt/dagens-nettbutikk/")
+# Earlier base URLs of the shop (the beta address): requests to these hosts get a 301 to the same
+# path and query on SHOP_URL (core.middleware.ShopUrlAliasMiddleware); their hosts are allowed hosts.
+SHOP_URL_ALIASES = [u.rstrip("/") for u in env.list("SHOP_URL_ALIASES", default=[])]
+SHOP_URL_ALIAS_HOSTS = [h for h in (urlsplit(u).hostname for u in SHOP_URL_ALIASES) if h]
+ALLOWED_HOSTS += [h for h in SHOP_URL_ALIAS_HOSTS if h not in ALLOWED_HOSTS]
 # Shared secret for the legacy shop's signed hand-off link; unset disables the hand-off.
 LEGACY_HANDOFF_SECRET = env("LEGACY_HANDOFF_SECRET", default="")
 
@@ -49,6 +55,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.idp.oidc",
+    "anymail",
     "core",
     "accounts",
     "migration",
@@ -61,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.middleware.RequestIdMiddleware",
     "core.middleware.ProbeMiddleware",
+    "core.middleware.ShopUrlAliasMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -177,6 +185,9 @@ if REDIS_URL:
     CELERY_BEAT_MAX_LOOP_INTERVAL = env.int("BEAT_MAX_LOOP_INTERVAL", default=30)
     CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT", default=150)
     CELERY_REDBEAT_REDIS_OPTIONS = {"retry_period": 60}
+# Bounce mailbox poll, only when BOUNCE_IMAP_URL is set (core.tasks.bounces_poll_imap).
+if env("BOUNCE_IMAP_URL", default=""):
+    CELERY_BEAT_SCHEDULE["bounces-imap"] = {"task": "core.tasks.bounces_poll_imap", "schedule": 120.0}
 
 # --- Email ---------------------------------------------------------------------------------------
 
@@ -203,6 +214,20 @@ OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 # /healthz?deep=1 answers 503 when the oldest pending outbox row waited longer than this (seconds).
 HEALTHZ_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTHZ_OUTBOX_MAX_AGE_SECONDS", default=15 * 60)
+# Bounces (core/bounces.py). Envelope sender base for VERP (`retur@butikk.no` → `retur+<id>-<sig>@…`);
+# unset: no bounce tracking. An optional mailbox polled by beat (`imaps://user:pass@host/INBOX`).
+EMAIL_BOUNCE_ADDRESS = env("EMAIL_BOUNCE_ADDRESS", default="")
+BOUNCE_IMAP_URL = env("BOUNCE_IMAP_URL", default="")
+# Where handled messages go on the IMAP server ("" = flag them \Seen + \Deleted-free: just \Seen).
+BOUNCE_IMAP_DONE_FOLDER = env("BOUNCE_IMAP_DONE_FOLDER", default="")
+# How far back a bounce without the VERP address is matched by the original Message-ID.
+BOUNCE_MATCH_DAYS = env.int("BOUNCE_MATCH_DAYS", default=60)
+# A provider's tracking webhooks through django-anymail (/anymail/<esp>/tracking/): the shared
+# basic-auth secret ("user:password") and, for Mailgun, its webhook signing key.
+ANYMAIL = {
+    "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env("MAILGUN_WEBHOOK_SIGNING_KEY", default="") or None,
+}
 
 # --- Authentication ------------------------------------------------------------------------------
 
@@ -341,6 +366,11 @@ MIGRATION_RATE_LIMITS = {
     "interest": "10/h/ip,3/h/key",
     "move_form": "30/5m/ip,10/5m/key",
 }
+# «Oppfølging» (the call list): «Ringt» hides a row this long; "close to the deadline" and "activation
+# not finished" mean this many days.
+FOLLOWUP_CALLED_HIDE_DAYS = env.int("FOLLOWUP_CALLED_HIDE_DAYS", default=3)
+FOLLOWUP_DEADLINE_DAYS = env.int("FOLLOWUP_DEADLINE_DAYS", default=7)
+FOLLOWUP_ACTIVATION_DAYS = env.int("FOLLOWUP_ACTIVATION_DAYS", default=3)
 CELERY_BEAT_SCHEDULE["migration-reminders"] = {
     "task": "migration.tasks.send_reminders",
     # Hourly; shorter only in tests of the scheduler.

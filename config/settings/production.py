@@ -13,6 +13,8 @@ DEBUG = env.bool("DEBUG", default=False)
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+# The shop's earlier addresses (SHOP_URL_ALIASES) answer with a 301 to SHOP_URL, so they are allowed.
+ALLOWED_HOSTS += [h for h in SHOP_URL_ALIAS_HOSTS if h not in ALLOWED_HOSTS]  # noqa: F405
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)  # noqa: F405
 

@@ -15,6 +15,7 @@ from .. import services
 from ..forms import ReactivateForm
 from ..models import LegacyAccount, MigrationEvent
 from ..selectors import dashboard_data
+from . import followup
 
 
 class MigrationEventInline(admin.TabularInline):
@@ -159,6 +160,21 @@ class LegacyAccountAdmin(BranchScopedAdmin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("dashboard/", self.admin_site.admin_view(self.dashboard_view), name="migration_dashboard"),
+            path(
+                "oppfolging/",
+                self.admin_site.admin_view(lambda r: followup.followup_view(self, r)),
+                name="migration_followup",
+            ),
+            path(
+                "oppfolging/eksport.<str:fmt>",
+                self.admin_site.admin_view(lambda r, fmt: followup.followup_export(self, r, fmt)),
+                name="migration_followup_export",
+            ),
+            path(
+                "oppfolging/<int:pk>/ringt/",
+                self.admin_site.admin_view(lambda r, pk: followup.followup_called(self, r, pk)),
+                name="migration_followup_called",
+            ),
             *super().get_urls(),
         ]
 

@@ -14,9 +14,11 @@ from .activation import (
     legacy_account_activate,
     legacy_account_activate_by_link,
 )
+from .bounce import email_bounce_mark
 from .common import EmailKind, MoveError, email_key
 from .deadline import deadline_bounds
 from .events import migration_event_build, migration_event_record
+from .followup import legacy_account_mark_called
 from .gate import legacy_account_authenticate, legacy_account_request_reset, legacy_account_set_password
 from .history import (
     FAVOURITES_LIST_NAME,
@@ -91,7 +93,9 @@ __all__ = [
     "legacy_reset_link",
     "legacy_reset_read",
     "legacy_reset_token",
+    "email_bounce_mark",
     "email_key",
+    "legacy_account_mark_called",
     "migration_event_build",
     "migration_event_record",
     "move_form_link",

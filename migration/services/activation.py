@@ -48,7 +48,11 @@ def _membership_ensure(user, account: LegacyAccount) -> Membership:
 
 
 def _activation_enqueue(user, account: LegacyAccount, *, event, existing_user: bool) -> None:
-    """The activation email, keyed by the «Aktiveringslenke sendt» event it belongs to."""
+    """The activation email, keyed by the «Aktiveringslenke sendt» event it belongs to.
+
+    Not sent while the account is «E-post i retur» for that address (services/bounce.py)."""
+    if account.email_bounced_at is not None and user.email.lower() == account.email_bounced_to.lower():
+        return
     email_enqueue(
         key=email_key(EmailKind.ACTIVATION, event.pk),
         kind=EmailKind.ACTIVATION,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..models import EventKind, LegacyAccount, MigrationEvent
 from .events import migration_event_record
+from .move import legacy_account_resend_invitation
 from .state import legacy_account_lock
 
 # What staff may edit on a legacy account; the state and legacy access change only through the flow.
@@ -36,7 +37,14 @@ def legacy_account_edit(*, account: LegacyAccount, fields, actor) -> MigrationEv
         old = {name: getattr(stored, name) for name in changes}
         for name in changes:
             setattr(stored, name, getattr(account, name))
-        stored.save(update_fields=[*changes, "updated_at"])
+        corrected = "email" in changes and bool(stored.email)
+        if corrected and stored.email_bounced_at is not None:
+            # A corrected address is a new chance: the bounce flag goes (the event stays in the history).
+            stored.email_bounced_at, stored.email_bounce_reason, stored.email_bounced_to = None, "", ""
+            changes_saved = [*changes, "email_bounced_at", "email_bounce_reason", "email_bounced_to", "updated_at"]
+        else:
+            changes_saved = [*changes, "updated_at"]
+        stored.save(update_fields=changes_saved)
         detail = "; ".join(
             _("%(field)s: %(old)s → %(new)s")
             % {
@@ -46,6 +54,11 @@ def legacy_account_edit(*, account: LegacyAccount, fields, actor) -> MigrationEv
             }
             for name in changes
         )
-        return migration_event_record(
+        event = migration_event_record(
             customer=stored.customer, account=stored, kind=EventKind.EDITED, actor=actor, detail=detail
         )
+        if corrected:
+            # A fresh invitation to the corrected address (when the customer is flagged and the user
+            # has not moved); links sent to the old address no longer open (services/links.py).
+            legacy_account_resend_invitation(account=stored, actor=actor)
+        return event

@@ -61,7 +61,7 @@ def test_metrics_reports_requests_and_the_shops_figures(client, token, django_as
     samples = _samples(response.content.decode())
 
     outbox = {labels[0][1]: value for (name, labels), value in samples.items() if name == "shop_outbox_emails"}
-    assert outbox == {"pending": 2, "sending": 0, "sent": 1, "failed": 1}
+    assert outbox == {"pending": 2, "sending": 0, "sent": 1, "failed": 1, "bounced": 0}  # every status, zeros too
     assert 590 < samples[("shop_outbox_oldest_pending_age_seconds", ())] < 700
     assert samples[("shop_legacy_accounts", (("branch", "OSL"), ("state", "invited")))] == 3
     assert samples[("shop_legacy_accounts", (("branch", "BRG"), ("state", "activated")))] == 1

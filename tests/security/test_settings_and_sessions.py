@@ -146,6 +146,9 @@ CSRF_EXEMPT_PREFIXES = {
     # allauth enforces CSRF itself on the consent and device-confirmation forms
     # (allauth.idp.oidc.views._enforce_csrf).
     "idp:oidc:": "OAuth protocol endpoints",
+    # The provider's tracking webhook: authenticated by the webhook secret and the provider's
+    # signature (tests/core/bounces/test_webhooks_and_alias.py), never by a session.
+    "mailgun_tracking_webhook": "signed by the email provider",
 }
 
 
