@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.admin_scope import scope_queryset
 from accounts.models import Branch
 
 from .. import services
@@ -31,13 +32,10 @@ NOTE_MAX = 500
 
 
 def followup_scope(request, rows):
-    """The one place the call list is narrowed to the staff member's branch.
-
-    When the branch-scope helper lands (accounts/admin_scope.py), this becomes
-    `scope_queryset(rows, request.user, "customer__branch")`. Until then everyone with access to the
-    admin sees all branches and picks one with the «Avdeling» filter.
-    """
-    return rows
+    """The call list narrowed to the staff member's branch (accounts.admin_scope): a branch employee
+    sees and marks only their own branch's people; Netthandel and IT see every branch and pick one
+    with the «Avdeling» filter."""
+    return scope_queryset(rows, request.user, "customer__branch")
 
 
 def _rows(request):

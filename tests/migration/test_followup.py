@@ -204,3 +204,23 @@ def test_call_list_and_export_use_a_fixed_number_of_queries(customer, flag, clie
     with django_assert_max_num_queries(8):
         response = client.get("/admin/migration/legacyaccount/oppfolging/eksport.xlsx")
     assert response.status_code == 200
+
+
+def test_a_branch_employee_sees_and_marks_only_their_own_branchs_call_list(wave, client, customer):
+    """«Oppfølging» is branch-scoped (accounts.admin_scope): another branch's employee sees none of
+    these rows, gets none in the export and cannot mark one; the customer's own branch can."""
+    from tests.factories import BranchFactory
+    from tests.security.test_admin_permissions import make_staff
+
+    gone = wave["gone"]
+    row_id = f'id="followup-{gone.pk}"'
+    elsewhere = make_staff("avdeling", BranchFactory(code="TRD", name="Trondheim"))
+    client.force_login(elsewhere)
+    assert row_id not in client.get("/admin/migration/legacyaccount/oppfolging/").content.decode()
+    exported = client.get("/admin/migration/legacyaccount/oppfolging/eksport.csv").content.decode("utf-8-sig")
+    assert gone.username not in exported
+    marked = client.post(f"/admin/migration/legacyaccount/oppfolging/{gone.pk}/ringt/", {"note": "Ringt"})
+    assert marked.status_code == 404 and not gone.events.filter(kind=EventKind.CALLED).exists()
+
+    client.force_login(make_staff("avdeling", customer.branch))
+    assert row_id in client.get("/admin/migration/legacyaccount/oppfolging/").content.decode()
