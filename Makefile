@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements-dev.txt | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint lock messages messages-check browser pdf-libs worker clean
+.PHONY: install run test imap lint lock messages messages-check browser pdf-libs worker clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ run: install
 	@echo "Serving on http://127.0.0.1:8000  (staff: http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## make test: install (plus Debian's Chromium for the browser tests) and run the whole suite
-test: install browser pdf-libs
+## make test: install (plus Debian's Chromium, Pango and dovecot for the browser, PDF and IMAP tests) and run the whole suite
+test: install browser pdf-libs imap
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Debian's Chromium drives the browser tests; Playwright never downloads a browser of its own.
@@ -45,6 +45,15 @@ pdf-libs:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_LIBS) >/dev/null; \
 	  else \
 	    echo "Order PDFs need Pango and a font: sudo apt-get install -y $(PDF_LIBS)"; exit 1; \
+	  fi; }
+
+# Debian's dovecot is the real IMAP server of the bounce-mailbox test (tests/core/bounces).
+imap:
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else \
+	    echo "The IMAP bounce test needs Debian's dovecot: sudo apt-get install -y dovecot-imapd"; exit 1; \
 	  fi; }
 
 lint: install
