@@ -48,7 +48,7 @@ if mode == "seed":
                                              for i in range(n // 10 + 1))
     LegacyAccount.objects.bulk_create(LegacyAccount(username=f"b{i}", customer=customers[i // 10],
                                                     email=f"b{i}@kunde.example") for i in range(n))
-    OutboundEmail.objects.bulk_create(OutboundEmail(idempotency_key=f"migration_invitation:{i}", kind="migration_invitation",
+    OutboundEmail.objects.bulk_create(OutboundEmail(idempotency_key=f"migration.invitation:{i}", kind="migration.invitation",
                                                     to=f"b{i}@kunde.example", template="email/migration/invitation",
                                                     status="sent") for i in range(n))
     print(json.dumps({"seeded": n}))

@@ -116,7 +116,7 @@ def wave_reset(customer_ids: list[int]) -> None:
     with transaction.atomic():
         accounts = LegacyAccount.objects.filter(customer_id__in=customer_ids)
         OutboundEmail.objects.filter(
-            kind="migration_invitation", to__in=accounts.exclude(email="").values("email")
+            kind="migration.invitation", to__in=accounts.exclude(email="").values("email")
         ).delete()
         MigrationEvent.objects.filter(customer_id__in=customer_ids).exclude(kind=EventKind.IMPORTED).delete()
         CustomerMove.objects.filter(customer_id__in=customer_ids).delete()
@@ -233,7 +233,7 @@ def main() -> None:
         duplicate_pairs = sum(n - 1 for n in sink.pairs.values() if n > 1)
         distinct = len(sink.pairs)
     end_to_end = (last - t0) if last else float("nan")
-    invitations = OutboundEmail.objects.filter(kind="migration_invitation",
+    invitations = OutboundEmail.objects.filter(kind="migration.invitation",
                                                to__in=LegacyAccount.objects.filter(customer_id__in=customer_ids)
                                                .values("email"))
     statuses = dict(Counter(invitations.values_list("status", flat=True)))

@@ -30,11 +30,11 @@ class EmailKind(StrEnum):
     event, or the account and move), never a random value, so the same step never sends twice.
     """
 
-    INVITATION = "migration_invitation"
-    ACTIVATION = "migration_activation"
-    REMINDER = "migration_reminder"
-    INTEREST = "migration_interest"
-    LEGACY_RESET = "migration_legacy_reset"
+    INVITATION = "migration.invitation"
+    ACTIVATION = "migration.activation"
+    REMINDER = "migration.reminder"
+    INTEREST = "migration.interest"
+    LEGACY_RESET = "migration.legacy_reset"
 
 
 def email_key(kind: EmailKind, *ids) -> str:

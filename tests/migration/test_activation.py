@@ -33,7 +33,7 @@ def activation_path(user):
 
 def test_activation_sets_password_logs_in_and_closes_legacy_access(client, submitted):
     user, account = submitted.user, submitted.account
-    path = path_of(email_links(OutboundEmail.objects.get(kind="migration_activation"))["activation_url"])
+    path = path_of(email_links(OutboundEmail.objects.get(kind="migration.activation"))["activation_url"])
     assert "Lagre passord og logg inn" in client.get(path).content.decode()
     response = client.post(path, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert response.status_code == 302
@@ -112,7 +112,7 @@ def test_aktiver_sends_a_fresh_link_only_to_a_waiting_user_with_one_answer(
 def test_aktiver_is_rate_limited(client, submitted):
     statuses = [client.post("/flytt/aktiver/", {"email": "ny@firma.example"}).status_code for _ in range(5)]
     assert statuses[-1] == 429
-    assert OutboundEmail.objects.filter(kind="migration_activation").count() == 1 + 3
+    assert OutboundEmail.objects.filter(kind="migration.activation").count() == 1 + 3
 
 
 def test_aktiver_for_an_activated_user_sends_nothing(client, submitted, mailoutbox):

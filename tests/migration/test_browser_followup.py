@@ -23,7 +23,7 @@ def test_call_list_in_the_browser(page, live_server, branch):
                                 email="kari@strom.example", phone="911 22 333")
     LegacyAccountFactory(customer=customer, username="lager", name="Ola Lager", email="")
     customer_flag_for_move(customer=customer, deadline=default_deadline(14))
-    email_bounce_mark(address=gone.email, kind="migration_invitation",
+    email_bounce_mark(address=gone.email, kind="migration.invitation",
                       reason="550 5.1.1 <kari@strom.example>: Recipient address rejected: User unknown",
                       at=timezone.now())
     admin_login(page)

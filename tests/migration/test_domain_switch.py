@@ -19,7 +19,7 @@ def test_an_activation_link_sent_with_the_beta_address_works_after_the_switch(se
     flag(customer)
     result = legacy_account_submit_move(account=account, name="Ny", email="ny@firma.example")
     # The link as the email sent before the switch carries it (rendered with the beta SHOP_URL).
-    link = email_links(OutboundEmail.objects.get(kind="migration_activation"))["activation_url"]
+    link = email_links(OutboundEmail.objects.get(kind="migration.activation"))["activation_url"]
     assert link.startswith("https://beta.butikk.example/flytt/aktiver/")
 
     settings.SHOP_URL = "https://butikk.example"

@@ -42,7 +42,7 @@ def wave(settings, smtp_sink, customer, flag, django_capture_on_commit_callbacks
 
 
 def _row(account) -> OutboundEmail:
-    return OutboundEmail.objects.get(to=account.email, kind="migration_invitation")
+    return OutboundEmail.objects.get(to=account.email, kind="migration.invitation")
 
 
 def test_refused_at_rcpt_and_dsn_later_both_end_up_in_retur_and_on_the_call_list(wave, client, staff_user):
@@ -102,8 +102,8 @@ def test_a_bounced_address_gets_no_reminder_or_resend(wave):
     move.deadline = timezone.localdate() + timedelta(days=6)
     move.save()
     reminders_send()
-    assert not OutboundEmail.objects.filter(kind="migration_reminder", to=gone.email).exists()
-    assert OutboundEmail.objects.filter(kind="migration_reminder", to=wave["fine"].email).exists()
+    assert not OutboundEmail.objects.filter(kind="migration.reminder", to=gone.email).exists()
+    assert OutboundEmail.objects.filter(kind="migration.reminder", to=wave["fine"].email).exists()
 
 
 def test_delayed_dsn_and_garbage_change_nothing(wave):

@@ -124,7 +124,7 @@ def test_legacy_forgot_password_is_rate_limited(client, legacy_account):
         for _ in range(5)
     ]
     assert statuses[-1] == 429
-    assert OutboundEmail.objects.filter(kind="migration_legacy_reset").count() == 3
+    assert OutboundEmail.objects.filter(kind="migration.legacy_reset").count() == 3
 
 
 def test_gate_login_is_rate_limited(client, legacy_account):

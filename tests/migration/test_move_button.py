@@ -55,7 +55,7 @@ def test_second_move_press_sends_no_second_invitation(
 
 def test_invitation_link_opens_the_move_form_until_the_deadline(customer, legacy_account, client, flag):
     flag(customer)
-    email = OutboundEmail.objects.get(kind="migration_invitation")
+    email = OutboundEmail.objects.get(kind="migration.invitation")
     path = email_links(email)["move_url"].split("://", 1)[1].split("/", 1)[1]
     response = client.get("/" + path, follow=True)
     assert "Flytt meg til ny nettbutikk" in response.content.decode()
@@ -194,7 +194,7 @@ def test_concurrent_move_presses_invite_once(branch):
         t.join()
     assert not errors
     assert sorted(r.newly_flagged for r in results) == [False, True]
-    assert OutboundEmail.objects.filter(kind="migration_invitation").count() == 1
+    assert OutboundEmail.objects.filter(kind="migration.invitation").count() == 1
 
 
 def test_invitation_text_is_not_html_escaped(branch, mailoutbox, django_capture_on_commit_callbacks):

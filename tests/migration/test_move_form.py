@@ -74,7 +74,7 @@ def test_email_of_another_user_of_the_same_customer_is_refused(client, make_lega
     assert "brukes allerede av en annen bruker hos" in html and "bruk din egen" in html
     account.refresh_from_db()
     assert account.state == State.INVITED and account.user is None
-    assert not OutboundEmail.objects.filter(kind="migration_activation").exists()
+    assert not OutboundEmail.objects.filter(kind="migration.activation").exists()
 
 
 def test_same_person_with_two_customer_numbers_gets_no_second_user(
@@ -89,7 +89,7 @@ def test_same_person_with_two_customer_numbers_gets_no_second_user(
     assert User.objects.filter(email__iexact="per@firma.example").count() == 1
     # The membership waits until the activation link proves the address.
     assert not Membership.objects.filter(user=existing, customer=customer).exists()
-    email = OutboundEmail.objects.get(kind="migration_activation")
+    email = OutboundEmail.objects.get(kind="migration.activation")
     assert email.context["existing_user"] is True
     page = client.get(activation_path(email))
     assert "Bekreft og logg inn" in page.content.decode()
@@ -145,7 +145,7 @@ def test_back_button_resubmit_does_nothing_twice(client, legacy_account, flag):
     )
     assert response.status_code == 200
     assert User.objects.count() == 1 and not User.objects.filter(email="annen@firma.example").exists()
-    assert OutboundEmail.objects.filter(kind="migration_activation").count() == 1
+    assert OutboundEmail.objects.filter(kind="migration.activation").count() == 1
     assert MigrationEvent.objects.filter(kind=EventKind.SUBMITTED).count() == 1
 
 

@@ -45,7 +45,7 @@ def test_the_wave_is_counted_then_queued_in_chunks_after_commit(settings, django
     for callback in callbacks:
         callback()  # eager Celery: the chunks run inline
     assert CustomerMove.objects.flagged().count() == 7
-    assert OutboundEmail.objects.filter(kind="migration_invitation").count() == 21
+    assert OutboundEmail.objects.filter(kind="migration.invitation").count() == 21
     assert MigrationEvent.objects.filter(kind=EventKind.FLAGGED).count() == 7
     per_account = Counter(MigrationEvent.objects.filter(kind=EventKind.INVITED).values_list("account", flat=True))
     assert len(per_account) == 28 and set(per_account.values()) == {1}

@@ -48,7 +48,7 @@ def test_reminders_go_7_and_1_days_before_the_deadline_once_each(legacy_account,
     assert reminders_send(now=at(deadline)) == 0
     assert reminders_send(now=at(deadline + timedelta(days=1))) == 0
 
-    reminders = OutboundEmail.objects.filter(kind="migration_reminder")
+    reminders = OutboundEmail.objects.filter(kind="migration.reminder")
     assert [r.to for r in reminders] == [legacy_account.email] * 2
     assert sorted(r.context["days_left"] for r in reminders) == [1, 7]
     assert not reminders.filter(to__in=[moved.email, no_email.email]).exists()

@@ -154,7 +154,7 @@ def test_activation_through_the_link_marks_the_address_verified_for_allauth(clie
     """The view calls the activation service, which sets the password through accounts' service."""
     flag(legacy_account.customer)
     result = legacy_account_submit_move(account=legacy_account, name="Ny", email="ny@firma.example")
-    url = email_links(OutboundEmail.objects.get(kind="migration_activation"))["activation_url"]
+    url = email_links(OutboundEmail.objects.get(kind="migration.activation"))["activation_url"]
     path = "/" + url.split("://", 1)[1].split("/", 1)[1]
     password = "lang og trygg setning 2026"
     response = client.post(path, {"new_password1": password, "new_password2": password})
@@ -182,6 +182,6 @@ def test_idempotency_keys_come_from_what_the_email_belongs_to(legacy_account, fl
     keys = set(OutboundEmail.objects.values_list("kind", "idempotency_key"))
     move = legacy_account.customer.move
     assert keys == {
-        ("migration_invitation", f"migration_invitation:{legacy_account.pk}:{move.pk}"),
-        ("migration_activation", f"migration_activation:{sent.pk}"),
+        ("migration.invitation", f"migration.invitation:{legacy_account.pk}:{move.pk}"),
+        ("migration.activation", f"migration.activation:{sent.pk}"),
     }

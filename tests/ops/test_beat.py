@@ -60,7 +60,7 @@ def test_two_beats_one_scheduler_each_reminder_once_and_a_takeover(beat_env, cel
     wait_until(first.has_lock, 30, message="the first beat holding the lock")
     second = Beat(tmp_path / "beat-2.log", **beat_env).start()
     try:
-        reminders = OutboundEmail.objects.filter(kind="migration_reminder", status="sent")
+        reminders = OutboundEmail.objects.filter(kind="migration.reminder", status="sent")
         wait_until(lambda: reminders.count() == len(addresses), 30, message="every reminder sent")
         wait_until(lambda: first.sent(REMINDERS) >= 4, 15, message="a few more reminder runs")
         wait_until(lambda: "Starting..." in second.log, 30, message="the second beat up, waiting for the lock")

@@ -17,7 +17,7 @@ DAY = timedelta(days=1)
 
 def _email(key, status, age_days, **extra):
     email = OutboundEmail.objects.create(
-        idempotency_key=key, kind="migration_invitation", to=f"{key}@kunde.example", template="email/core/test",
+        idempotency_key=key, kind="migration.invitation", to=f"{key}@kunde.example", template="email/core/test",
         context={"name": "Ola Nordmann", "link": "https://shop.example/flytt/invitasjon/abc/"}, status=status,
         reply_to="avdeling@grossist.example", **extra,
     )
@@ -39,7 +39,7 @@ def test_old_sent_and_failed_rows_lose_their_content_and_keep_the_record(setting
         assert outbox_is_purged(email) and "name" not in email.context and email.reply_to == ""
     old_sent.refresh_from_db()
     assert (old_sent.status, old_sent.to, old_sent.kind, old_sent.attempts) == (
-        "sent", "old-sent@kunde.example", "migration_invitation", 1)
+        "sent", "old-sent@kunde.example", "migration.invitation", 1)
     assert old_sent.sent_at is not None
     old_failed.refresh_from_db()
     assert (old_failed.status, old_failed.last_error) == ("failed", "550 mailbox unavailable")

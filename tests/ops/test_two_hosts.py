@@ -163,7 +163,7 @@ def test_two_web_hosts_two_workers_two_beats_share_one_database_and_redis(cluste
     wait_until(lambda: sum(b.sent("migration-reminders") for b in beats) >= 3, 15, message="more reminder runs")
     assert len(smtp_sink.messages) == 2 * invitations
     assert set(Counter(m["To"] for m in smtp_sink.messages).values()) == {2}
-    assert OutboundEmail.objects.filter(kind="migration_reminder").count() == invitations
+    assert OutboundEmail.objects.filter(kind="migration.reminder").count() == invitations
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
     assert sorted(b.has_lock() for b in beats) == [False, True], "one scheduler"
     assert min(b.sent("migration-reminders") for b in beats) == 0

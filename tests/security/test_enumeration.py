@@ -237,7 +237,7 @@ def test_legacy_reset_answer_is_the_same_for_every_kind_of_username(client, cust
     answers = _legacy_reset_answers(client, customer_a, moved_account)
     _assert_all_equal(answers)
     assert next(iter(answers.values()))[1] == 200
-    assert OutboundEmail.objects.filter(kind="migration_legacy_reset").count() == 2  # known + moved
+    assert OutboundEmail.objects.filter(kind="migration.legacy_reset").count() == 2  # known + moved
 
 
 def test_legacy_reset_answer_is_the_same_with_smtp_down(
@@ -247,7 +247,7 @@ def test_legacy_reset_answer_is_the_same_with_smtp_down(
     with override_settings(**smtp_down_settings()), django_capture_on_commit_callbacks(execute=True):
         answers = _legacy_reset_answers(client, customer_a, moved_account)
     _assert_all_equal({"up, unknown": up, **answers})
-    rows = OutboundEmail.objects.filter(kind="migration_legacy_reset")
+    rows = OutboundEmail.objects.filter(kind="migration.legacy_reset")
     assert rows.count() == 2 and not rows.filter(status=OutboundEmail.Status.SENT).exists()
     assert not rows.filter(status=OutboundEmail.Status.FAILED).exists()
 
@@ -266,12 +266,12 @@ def _aktiver_answers(client, flagged, moved_account):
 
 
 def test_aktiver_answer_is_the_same_for_waiting_unknown_activated_and_deactivated(client, flagged, moved_account):
-    before = OutboundEmail.objects.filter(kind="migration_activation").count()
+    before = OutboundEmail.objects.filter(kind="migration.activation").count()
     answers = _aktiver_answers(client, flagged, moved_account)
     _assert_all_equal(answers)
     assert next(iter(answers.values()))[1] == 200
     # the move form sent one, «Aktiver» one more: only for the waiting user
-    assert OutboundEmail.objects.filter(kind="migration_activation").count() == before + 2
+    assert OutboundEmail.objects.filter(kind="migration.activation").count() == before + 2
 
 
 def test_aktiver_answer_is_the_same_with_smtp_down(
@@ -282,7 +282,7 @@ def test_aktiver_answer_is_the_same_with_smtp_down(
         answers = _aktiver_answers(client, flagged, moved_account)
     _assert_all_equal({"up, unknown": up, **answers})
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()
-    assert OutboundEmail.objects.filter(kind="migration_activation", status=OutboundEmail.Status.PENDING).exists()
+    assert OutboundEmail.objects.filter(kind="migration.activation", status=OutboundEmail.Status.PENDING).exists()
 
 
 def _move_form_answers(flagged, emails: dict, prefix="a"):
@@ -358,4 +358,4 @@ def test_with_redis_unreachable_the_migration_forms_answer_the_same_for_known_an
         _assert_all_equal(answers)
         assert next(iter(answers.values()))[1] == 500
     assert "migration.legacy_account" not in client.session
-    assert not OutboundEmail.objects.filter(kind__in=["migration_legacy_reset"]).exists()
+    assert not OutboundEmail.objects.filter(kind__in=["migration.legacy_reset"]).exists()

@@ -105,7 +105,7 @@ def test_the_gate_session_lasts_two_hours(flagged_account, client, settings, mon
 
 @pytest.mark.django_db
 def test_a_staff_correction_of_the_email_revokes_the_old_move_form_link(flagged_account, client):
-    row = OutboundEmail.objects.get(kind="migration_invitation", to=flagged_account.email)
+    row = OutboundEmail.objects.get(kind="migration.invitation", to=flagged_account.email)
     old_link = email_links(row)["move_url"]
     account = LegacyAccount.objects.get(pk=flagged_account.pk)
     account.email = "riktig.adresse@a.example"

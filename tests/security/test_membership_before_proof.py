@@ -44,7 +44,7 @@ def _activate(client, user, password=NEW_PASSWORD):
 
 
 def _activation_mails(email):
-    return OutboundEmail.objects.filter(kind="migration_activation", to__iexact=email).count()
+    return OutboundEmail.objects.filter(kind="migration.activation", to__iexact=email).count()
 
 
 def test_move_form_creates_the_user_inactive_without_membership_until_the_link(client, flagged):

@@ -56,14 +56,14 @@ def test_two_simultaneous_move_presses_send_one_invitation_per_legacy_account():
     invitable = LegacyAccount.objects.invitable()
     assert invitable.count() == 9
     per_account = {
-        account.email: OutboundEmail.objects.filter(kind="migration_invitation", to=account.email).count()
+        account.email: OutboundEmail.objects.filter(kind="migration.invitation", to=account.email).count()
         for account in invitable
     }
     assert set(per_account.values()) == {1}, per_account
-    assert OutboundEmail.objects.filter(kind="migration_invitation").count() == 9
+    assert OutboundEmail.objects.filter(kind="migration.invitation").count() == 9
     assert MigrationEvent.objects.filter(kind=EventKind.FLAGGED).count() == 3
     # one «Invitasjon sendt» event per legacy user (those without email: "no invitation sent")
     for account in LegacyAccount.objects.all():
         assert MigrationEvent.objects.filter(kind=EventKind.INVITED, account=account).count() == 1
     print(f"\nmove button x2 at once: 3 customers, 9 legacy users with email -> "
-          f"{OutboundEmail.objects.filter(kind='migration_invitation').count()} invitations, 0 duplicated")
+          f"{OutboundEmail.objects.filter(kind='migration.invitation').count()} invitations, 0 duplicated")

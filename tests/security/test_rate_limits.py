@@ -286,7 +286,7 @@ def test_legacy_login_block_holds_for_the_right_password_too(client, legacy):
 def test_legacy_reset_sends_no_email_once_limited(client, legacy):
     for i in range(_limit("legacy_reset", "key") + 3):
         client.post("/flytt/glemt-passord/", {"username": legacy.username}, **forged(i))
-    assert OutboundEmail.objects.filter(kind="migration_legacy_reset").count() == _limit("legacy_reset", "key")
+    assert OutboundEmail.objects.filter(kind="migration.legacy_reset").count() == _limit("legacy_reset", "key")
 
 
 def test_move_form_submit_is_limited_per_legacy_account(client, legacy):

@@ -255,12 +255,12 @@ def test_migration_emails_escape_legacy_names_and_usernames(client, legacy_world
     legacy_account_submit_move(account=account, name=f"Ny {PAYLOAD}", email="ny.epost@a.example")
     client.post("/flytt/aktiver/", {"email": "ny.epost@a.example"})
     kinds = set(OutboundEmail.objects.values_list("kind", flat=True))
-    expected = {"migration_invitation", "migration_legacy_reset", "migration_activation", "migration_reminder"}
+    expected = {"migration.invitation", "migration.legacy_reset", "migration.activation", "migration.reminder"}
     assert expected <= kinds, kinds
     for row in OutboundEmail.objects.all():
         message = email_render(row)
-        assert message.alternatives or row.kind == "migration_interest", row.kind
+        assert message.alternatives or row.kind == "migration.interest", row.kind
         for html, _mimetype in message.alternatives:
             assert_escaped(html, f"email {row.kind} (html)")
-    invitation = email_render(OutboundEmail.objects.get(kind="migration_invitation", to=account.email))
+    invitation = email_render(OutboundEmail.objects.get(kind="migration.invitation", to=account.email))
     assert "Gammel &lt;script&gt;" in invitation.alternatives[0][0]  # the name is there, as text

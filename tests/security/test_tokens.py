@@ -417,7 +417,7 @@ def test_activation_link_is_built_from_shop_url_not_a_forged_host(client, submit
     settings.SHOP_URL = "https://butikk.example"
     settings.ALLOWED_HOSTS = ["testserver", "evil.example"]
     client.post("/flytt/aktiver/", {"email": submitted.user.email}, HTTP_HOST="evil.example")
-    row = OutboundEmail.objects.filter(kind="migration_activation").latest("pk")
+    row = OutboundEmail.objects.filter(kind="migration.activation").latest("pk")
     assert email_links(row)["activation_url"].startswith("https://butikk.example/flytt/aktiver/")
     assert "evil.example" not in str(row.context)
 
