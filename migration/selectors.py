@@ -128,6 +128,7 @@ def dashboard_data(*, days: int = 30, now=None, branch_id=None) -> dict:
     series = [(start + timedelta(days=i), per_day.get(start + timedelta(days=i), 0)) for i in range(days)]
     reasons = dict(
         MigrationEvent.objects.filter(kind=EventKind.REACTIVATED)
+        .filter(**({} if branch_id is None else {"customer__branch_id": branch_id}))
         .values("reason")
         .annotate(n=Count("pk"))
         .values_list("reason", "n")

@@ -60,3 +60,14 @@ def test_dashboard_counts_reactivations_per_reason(client, staff_user, moved, ma
     assert "<th scope=\"row\">Trenger ordrehistorikken</th><td>1</td>" in table
     assert "<th scope=\"row\">Annet</th><td>1</td>" in table
     assert "<td><strong>2</strong></td>" in table
+
+
+def test_reactivations_per_reason_count_only_the_branch_employees_own_branch(moved, staff_user):
+    """A branch employee's dashboard (branch_id) counts their own branch's re-activations only."""
+    from migration.selectors import dashboard_data
+    from tests.factories import BranchFactory
+
+    legacy_account_reactivate(account=moved, actor=staff_user, reason="Trenger en gammel ordre")
+    own = dashboard_data(branch_id=moved.customer.branch_id)
+    other = dashboard_data(branch_id=BranchFactory(code="TRD", name="Trondheim").pk)
+    assert (own["reactivations_total"], other["reactivations_total"]) == (1, 0)
