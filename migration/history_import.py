@@ -26,7 +26,7 @@ from django.db import transaction
 from accounts.models import Customer
 
 from .history_writes import LineSink, write_orders
-from .importer import Problem, _read_rows
+from .importer import Problem, ProblemsMixin, _read_rows
 from .models import LegacyAccount, LegacyFavourite, LegacyOrder
 from .services.history import legacy_favourites_carry_over
 
@@ -46,7 +46,7 @@ BATCH = 5000
 
 
 @dataclass
-class HistoryReport:
+class HistoryReport(ProblemsMixin):
     dry_run: bool = False
     orders_created: int = 0
     orders_updated: int = 0
@@ -60,14 +60,6 @@ class HistoryReport:
     favourites_unchanged: int = 0
     lists_created: int = 0
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level == "warning"]
 
     def summary(self) -> str:
         return (

@@ -66,8 +66,20 @@ class Problem:
         return f"{self.file}:{self.line}: {label}: {self.reason}"
 
 
+class ProblemsMixin:
+    """What a CSV import found wrong, by level: the report line per file, line and reason."""
+
+    @property
+    def errors(self):
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self):
+        return [p for p in self.problems if p.level == "warning"]
+
+
 @dataclass
-class ImportReport:
+class ImportReport(ProblemsMixin):
     dry_run: bool = False
     branches_created: int = 0
     customers_created: int = 0
@@ -78,14 +90,6 @@ class ImportReport:
     accounts_unchanged: int = 0
     hashes_pending: int = 0
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self):
-        return [p for p in self.problems if p.level == "error"]
-
-    @property
-    def warnings(self):
-        return [p for p in self.problems if p.level == "warning"]
 
     def summary(self) -> str:
         return (
