@@ -56,7 +56,18 @@ def _wsgi_post(path: str, body: str, headers: dict) -> str:
     environ.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
     setup_testing_defaults(environ)
     status = []
-    b"".join(application(environ, lambda s, h, exc_info=None: status.append(s)))
+    # As Django's test client does: the request must not close the test's database connection
+    # (request_started → close_old_connections closes one inside the test's transaction).
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        b"".join(application(environ, lambda s, h, exc_info=None: status.append(s)))
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
     return status[0]
 
 
