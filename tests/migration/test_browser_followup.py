@@ -8,6 +8,7 @@ from migration.services import email_bounce_mark
 from tests.factories import CustomerFactory, UserFactory
 from tests.fixtures.browser import screenshot
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import give_totp
 
 from .conftest import LegacyAccountFactory, default_deadline
 from .test_browser_journey import admin_login, shoot
@@ -17,7 +18,9 @@ from .test_browser_journey import admin_login, shoot
 def test_call_list_in_the_browser(page, live_server, branch):
     from migration.services import customer_flag_for_move
 
-    UserFactory(email="ansatt@grossist.example", is_staff=True, is_superuser=True, branch=branch, password=PASSWORD)
+    staff = UserFactory(email="ansatt@grossist.example", is_staff=True, is_superuser=True, branch=branch,
+                        password=PASSWORD)
+    give_totp(staff)  # every staff user has a second factor; admin_login enters its code
     customer = CustomerFactory(branch=branch, name="Strøm & Lys AS")
     gone = LegacyAccountFactory(customer=customer, username="stromsjef", name="Kari Nordmann",
                                 email="kari@strom.example", phone="911 22 333")
