@@ -145,8 +145,9 @@ class LegacyAccount(models.Model):
     postponed_at = models.DateTimeField(_("utsatt"), null=True, blank=True)
     # «E-post i retur»: a flag beside the state, not a state (see migration/services/bounce.py).
     email_bounced_at = models.DateTimeField(_("e-post i retur"), null=True, blank=True)
-    email_bounce_reason = models.TextField(_("årsak til retur"), blank=True)
-    email_bounced_to = models.EmailField(_("adresse i retur"), blank=True)
+    # db_default: bulk writers (the benchmark's COPY) may leave the bounce columns out.
+    email_bounce_reason = models.TextField(_("årsak til retur"), blank=True, default="", db_default="")
+    email_bounced_to = models.EmailField(_("adresse i retur"), blank=True, default="", db_default="")
     created_at = models.DateTimeField(_("importert"), auto_now_add=True)
     updated_at = models.DateTimeField(_("endret"), auto_now=True)
 

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legacyaccount',
             name='email_bounce_reason',
-            field=models.TextField(blank=True, verbose_name='årsak til retur'),
+            field=models.TextField(blank=True, db_default='', default='', verbose_name='årsak til retur'),
         ),
         migrations.AddField(
             model_name='legacyaccount',
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legacyaccount',
             name='email_bounced_to',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='adresse i retur'),
+            field=models.EmailField(blank=True, db_default='', default='', max_length=254, verbose_name='adresse i retur'),
         ),
         migrations.AlterField(
             model_name='migrationevent',
