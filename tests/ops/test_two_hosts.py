@@ -30,6 +30,7 @@ from core.models import OutboundEmail
 from migration.models import CustomerMove, LegacyAccount, State
 from tests.factories import BranchFactory, CustomerFactory, UserFactory
 from tests.fixtures.data import PASSWORD
+from tests.fixtures.mfa import give_totp, totp_code
 from tests.fixtures.services import CeleryWorker, database_url_for_tests
 from tests.migration.conftest import LegacyAccountFactory
 
@@ -109,11 +110,21 @@ def _login(session, base, email, password):
                         "password": password}, timeout=10, allow_redirects=False)
 
 
+def _second_factor(session, base, login_response):
+    """The code step after a staff login's password (allauth.mfa): the code from the app."""
+    step = f"{base}{login_response.headers['Location']}" if login_response.headers["Location"].startswith("/") \
+        else login_response.headers["Location"]
+    token = _csrf(session, step)
+    return session.post(step, data={"csrfmiddlewaretoken": token, "code": totp_code()}, timeout=10,
+                        allow_redirects=False)
+
+
 def test_two_web_hosts_two_workers_two_beats_share_one_database_and_redis(cluster, smtp_sink):
     one, two = (web.base for web in cluster["webs"])
     branch = BranchFactory(code="OSL")
     staff = UserFactory(email="drift@grossist.example", is_staff=True, is_superuser=True, branch=branch,
                         password=PASSWORD)
+    give_totp(staff)  # every staff user logs in with a second factor
     customers = [CustomerFactory(branch=branch) for _ in range(CUSTOMERS)]
     for customer in customers:
         for n in range(ACCOUNTS):
@@ -121,7 +132,9 @@ def test_two_web_hosts_two_workers_two_beats_share_one_database_and_redis(cluste
 
     # A session made on host one is valid on host two (database sessions with the cache in front).
     staff_browser = _browser()
-    assert _login(staff_browser, one, staff.email, PASSWORD).status_code == 302
+    password_step = _login(staff_browser, one, staff.email, PASSWORD)
+    assert password_step.status_code == 302
+    assert _second_factor(staff_browser, one, password_step).status_code == 302
     assert staff_browser.get(f"{two}/admin/", timeout=10, allow_redirects=False).status_code == 200
     assert _browser().get(f"{two}/admin/", timeout=10, allow_redirects=False).status_code == 302  # no cookie
 
