@@ -24,9 +24,15 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Workers are replaced after this many requests (± jitter so they do not all restart at once),
-# which bounds any slow memory growth.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# which bounds any slow memory growth. Each replacement starts with empty in-process caches (compiled
+# templates, the category tree): at 1,000 a worker serving 500 req/s restarted every two seconds,
+# which cost a tenth of the throughput and put ~1 s stalls into p99 (docs/PERFORMANCE.md).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+# The app is loaded once in the master and forked: a worker (re)starts in milliseconds, not the
+# ~1 s of importing Django and the apps. Nothing opens a database or Redis connection at import
+# time (connections are per worker, opened on first use). GUNICORN_PRELOAD=0 turns it off.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # Addresses of the proxies whose X-Forwarded-* headers gunicorn trusts ("*" only when nothing but
 # the proxy can reach the port, as in the compose file and the Kubernetes Service).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 
 from .models import Membership
+from .snapshot import memberships_of
 
 SESSION_KEY = "current_customer_id"
 
@@ -25,12 +26,7 @@ class Tenant:
         user = self._request.user
         if not user.is_authenticated:
             return []
-        return list(
-            Membership.objects.active()
-            .filter(user=user, customer__is_active=True)
-            .select_related("customer", "customer__branch")
-            .order_by("customer__number")
-        )
+        return memberships_of(user)
 
     @cached_property
     def membership(self) -> Membership | None:

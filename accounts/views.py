@@ -313,7 +313,7 @@ def invitation_accept(request, customer_id, token):
         user = membership.user
         if request.user.is_authenticated and request.user.pk != user.pk:
             logout(request)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.ModelBackend")
         request.session[SESSION_KEY] = membership.customer_id
         messages.success(
             request,

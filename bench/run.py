@@ -25,6 +25,7 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -122,14 +123,33 @@ def parse_wrk(output: str) -> dict:
 
 
 def run_wrk(wrk: str, url: str, cookie: str, duration: int) -> dict:
-    base = [wrk, "-t2", "-c16", "--latency", "-H", f"Cookie: {cookie}"]
+    base = [wrk, "-t2", "-c16", "--latency", *(["-H", f"Cookie: {cookie}"] if cookie else [])]
     subprocess.run([*base, "-d2s", url], check=True, capture_output=True)  # warm-up
     out = subprocess.run([*base, f"-d{duration}s", url], check=True, capture_output=True, text=True).stdout
     return parse_wrk(out)
 
 
-def pages(env: dict) -> tuple[list[tuple[str, str, int]], str, str]:
-    """(label, path, expected status) for each page, from the bench data, plus the bench login."""
+REFERENCE = "bare view: static 5.8 KB template"
+# The issue's targets, as a share of the reference row's req/s in the same run.
+TARGET_RATIO = {"customer": 0.50, "anonymous": 0.70}
+TARGET_P99_MS = 50.0
+TARGET_COLD_P99_MS = 150.0
+TARGET_QUERIES = {"customer": 1, "anonymous": 0}
+
+
+class Page(NamedTuple):
+    label: str
+    path: str
+    status: int
+    who: str  # "reference", "customer" (logged in as the bench buyer) or "anonymous"
+
+    @property
+    def key(self) -> str:
+        return f"{self.who}:{self.path}"
+
+
+def pages(env: dict) -> tuple[list[Page], str, str]:
+    """Every page to measure, from the bench data, plus the bench login."""
     code = (
         "import django, json; django.setup()\n"
         "from bench.seed import BENCH_LOGIN, BENCH_PASSWORD\n"
@@ -141,46 +161,95 @@ def pages(env: dict) -> tuple[list[tuple[str, str, int]], str, str]:
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     email, password, slug, sku, el_number = json.loads(out.stdout.strip().splitlines()[-1])
+    customer = [
+        ("front page", "/", 200),
+        ("category list", f"/sortiment/{slug}/", 200),
+        ("word search", "/sok/?q=stikkontakt+hvit", 200),
+        ("number search", f"/sok/?q={el_number}", 302),
+        ("product page", f"/produkt/{sku}/", 200),
+        ("cart (50 lines)", "/handlekurv/", 200),
+        ("order history", "/ordre/", 200),
+    ]
+    anonymous = [
+        ("front page", "/", 200),
+        ("category list", f"/sortiment/{slug}/", 200),
+        ("word search", "/sok/?q=stikkontakt+hvit", 200),
+        ("product page", f"/produkt/{sku}/", 200),
+    ]
     return (
         [
-            ("ceiling (bare view)", "/bench/ceiling/", 200),
-            ("same bytes, no template", "/bench/static/", 200),
-            ("front page", "/", 200),
-            ("category list", f"/sortiment/{slug}/", 200),
-            ("word search", "/sok/?q=stikkontakt+hvit", 200),
-            ("number search", f"/sok/?q={el_number}", 302),
-            ("product page", f"/produkt/{sku}/", 200),
-            ("cart (50 lines)", "/handlekurv/", 200),
-            ("order history", "/ordre/", 200),
+            Page(REFERENCE, "/bench/bare/", 200, "reference"),
+            Page("ceiling: 150 variable lookups", "/bench/ceiling/", 200, "reference"),
+            Page("same bytes, no template", "/bench/static/", 200, "reference"),
+            *(Page(label, path, status, "customer") for label, path, status in customer),
+            *(Page(label, path, status, "anonymous") for label, path, status in anonymous),
         ],
         email,
         password,
     )
 
 
-def count_queries(env: dict, cookie: str, paths: list[tuple[str, str, int]]) -> dict[str, dict]:
+def count_queries(env: dict, cookie: str, page_list: list[Page]) -> dict[str, dict]:
     """SQL queries and status per page with the test client (second request: warm caches)."""
     code = (
         "import django, json, sys; django.setup()\n"
         "from django.db import connection\n"
         "from django.test import Client\n"
         "from django.test.utils import CaptureQueriesContext\n"
-        "cookie, paths = json.loads(sys.stdin.read())\n"
-        "client = Client()\n"
+        "cookie, pages = json.loads(sys.stdin.read())\n"
+        "customer, anonymous = Client(), Client()\n"
         "for part in cookie.split('; '):\n"
-        "    k, v = part.split('=', 1); client.cookies[k] = v\n"
+        "    k, v = part.split('=', 1); customer.cookies[k] = v\n"
         "result = {}\n"
-        "for label, path, expected in paths:\n"
+        "for key, path, who in pages:\n"
+        "    client = anonymous if who == 'anonymous' else customer\n"
         "    client.get(path)\n"
         "    with CaptureQueriesContext(connection) as ctx:\n"
         "        response = client.get(path)\n"
-        "    result[path] = {'queries': len(ctx.captured_queries), 'status': response.status_code,\n"
-        "                    'bytes': len(response.content)}\n"
+        "    result[key] = {'queries': len(ctx.captured_queries), 'status': response.status_code,\n"
+        "                   'bytes': len(response.content)}\n"
         "print(json.dumps(result))\n"
     )
+    payload = json.dumps([cookie, [(p.key, p.path, p.who) for p in page_list]])
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, input=json.dumps([cookie, paths]),
-        check=True, capture_output=True, text=True,
+        [sys.executable, "-c", code], env=env, cwd=ROOT, input=payload, check=True, capture_output=True, text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure_cold(env: dict, base: str, cookie: str, page_list: list[Page], samples: int) -> dict[str, dict]:
+    """Each page's first view after a catalogue change: move the catalogue version, wait until every
+    worker has seen it (VERSION_MEMO_SECONDS), time one request; `samples` times per page."""
+    code = (
+        "import django, json, sys, time, urllib.request; django.setup()\n"
+        "from shop.caching import VERSION_MEMO_SECONDS, catalogue_changed\n"
+        "base, cookie, pages, samples = json.loads(sys.stdin.read())\n"
+        "class NoRedirect(urllib.request.HTTPRedirectHandler):\n"
+        "    def redirect_request(self, *args, **kwargs): return None\n"
+        "opener = urllib.request.build_opener(NoRedirect)\n"
+        "result = {}\n"
+        "for key, path, who in pages:\n"
+        "    times = []\n"
+        "    for _ in range(samples):\n"
+        "        catalogue_changed()\n"
+        "        time.sleep(VERSION_MEMO_SECONDS + 0.1)\n"
+        "        request = urllib.request.Request(base + path)\n"
+        "        if who == 'customer': request.add_header('Cookie', cookie)\n"
+        "        start = time.perf_counter()\n"
+        "        try:\n"
+        "            opener.open(request).read()\n"
+        "        except urllib.error.HTTPError as error:\n"
+        "            if error.code != 302: raise\n"
+        "        times.append((time.perf_counter() - start) * 1000)\n"
+        "    times.sort()\n"
+        "    result[key] = {'cold_p50_ms': times[len(times) // 2],\n"
+        "                   'cold_p99_ms': times[min(len(times) - 1, int(len(times) * 0.99))]}\n"
+        "print(json.dumps(result))\n"
+    )
+    measured = [p for p in page_list if p.who != "reference"]
+    payload = json.dumps([base, cookie, [(p.key, p.path, p.who) for p in measured], samples])
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, input=payload, check=True, capture_output=True, text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -194,6 +263,10 @@ def main() -> None:
         "--rounds", type=int, default=1,
         help="measure every page this many times, interleaved, and report the median round (default 1)",
     )
+    parser.add_argument(
+        "--cold", type=int, default=20,
+        help="cold views per page (first view after a catalogue change; ~1.2 s each; 0 skips them; default 20)",
+    )
     args = parser.parse_args()
 
     wrk = ensure_wrk()
@@ -204,9 +277,10 @@ def main() -> None:
     page_list, email, password = pages(env)
     if args.only:
         words = args.only.split(",")
-        page_list = [p for p in page_list if p[1].startswith("/bench/") or any(w in p[0] for w in words)]
+        page_list = [p for p in page_list if p.who == "reference" or any(w in p.label or w == p.who for w in words)]
 
     server = subprocess.Popen(
+        # gunicorn.conf.py (read from ROOT) as in production; workers and logs from the command line.
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
          "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", "--log-level", "warning"],
         env=env, cwd=ROOT, start_new_session=True,
@@ -215,46 +289,73 @@ def main() -> None:
         wait_for(f"{base}/healthz")
         cookie = login(base, email, password)
         queries = count_queries(env, cookie, page_list)
-        for label, path, expected in page_list:
-            if queries[path]["status"] != expected:
-                sys.exit(f"{label} {path}: status {queries[path]['status']}, expected {expected}")
+        for page in page_list:
+            if queries[page.key]["status"] != page.status:
+                sys.exit(f"{page.label} {page.path}: status {queries[page.key]['status']}, expected {page.status}")
         # Rounds are interleaved (every page once, then again) so that a noisy minute on a shared
         # machine hits every page alike; each page reports its median round by req/s.
-        results = {path: [] for _label, path, _expected in page_list}
+        results = {page.key: [] for page in page_list}
         for round_no in range(args.rounds):
-            for label, path, _expected in page_list:
-                print(f"  [{round_no + 1}/{args.rounds}] {label} …", end="", flush=True)
-                result = run_wrk(wrk, base + path, cookie, args.duration)
+            for page in page_list:
+                print(f"  [{round_no + 1}/{args.rounds}] {page.who} {page.label} …", end="", flush=True)
+                result = run_wrk(wrk, base + page.path, cookie if page.who == "customer" else "", args.duration)
                 print(f" {result['rps']:.0f} req/s", flush=True)
-                results[path].append(result)
+                results[page.key].append(result)
+        cold = measure_cold(env, base, cookie, page_list, args.cold) if args.cold else {}
         rows = []
-        for label, path, _expected in page_list:
-            ranked = sorted(results[path], key=lambda r: r["rps"])
+        for page in page_list:
+            ranked = sorted(results[page.key], key=lambda r: r["rps"])
             median = ranked[len(ranked) // 2]
-            rows.append({"page": label, "path": path, **median, **queries[path],
-                         "rounds_rps": [r["rps"] for r in results[path]]})
+            rows.append({"page": page.label, "who": page.who, "path": page.path, **median, **queries[page.key],
+                         **cold.get(page.key, {}), "rounds_rps": [r["rps"] for r in results[page.key]]})
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    ceiling = rows[0]["rps"]
+    reference = rows[0]["rps"]
     print()
-    print("| page | req/s | p50 ms | p99 ms | SQL queries | vs ceiling |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(f"Ratio: req/s against the reference row ({REFERENCE}) of this run.")
+    print("Targets: customer pages >= 50 %, anonymous >= 70 %; p99 < 50 ms; warm SQL <= 1 (anonymous 0);")
+    print("cold p99 < 150 ms. A page that misses one is marked with the target it misses.")
+    print()
+    print("| who | page | req/s | vs reference | p50 ms | p99 ms | SQL queries | cold p50 ms | cold p99 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
-        row["ratio"] = row["rps"] / ceiling if ceiling else 0
+        row["ratio"] = row["rps"] / reference if reference else 0
+        row["misses"] = misses(row)
         flag = "" if row["non_2xx_3xx"] == 0 else f" ({row['non_2xx_3xx']} errors)"
+        flag += f" **misses: {', '.join(row['misses'])}**" if row["misses"] else ""
+        cold_cells = (
+            f"{row['cold_p50_ms']:.0f} | {row['cold_p99_ms']:.0f}" if "cold_p99_ms" in row else "– | –"
+        )
         print(
-            f"| {row['page']}{flag} | {row['rps']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | "
-            f"{row['queries']} | {row['ratio']:.0%} |"
+            f"| {row['who']} | {row['page']}{flag} | {row['rps']:,.0f} | {row['ratio']:.0%} | {row['p50_ms']:.1f} | "
+            f"{row['p99_ms']:.1f} | {row['queries']} | {cold_cells} |"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     meta = {"when": stamp, "nproc": os.cpu_count(), "workers": args.workers, "duration_s": args.duration,
-            "rounds": args.rounds,
+            "rounds": args.rounds, "cold_samples": args.cold,
             "wrk": "-t2 -c16", "load_average": os.getloadavg()}
     (RESULTS / f"pages-{stamp}.json").write_text(json.dumps({"meta": meta, "pages": rows}, indent=2))
     print(f"\nload average {os.getloadavg()[0]:.2f}; results in bench/results/pages-{stamp}.json")
+
+
+def misses(row: dict) -> list[str]:
+    """The targets a page row misses (none for the reference rows)."""
+    who = row["who"]
+    if who == "reference":
+        return []
+    missed = []
+    if row["ratio"] < TARGET_RATIO[who]:
+        missed.append(f"ratio < {TARGET_RATIO[who]:.0%}")
+    if row["p99_ms"] >= TARGET_P99_MS:
+        missed.append(f"p99 >= {TARGET_P99_MS:.0f} ms")
+    if row["queries"] > TARGET_QUERIES[who]:
+        missed.append(f"SQL > {TARGET_QUERIES[who]}")
+    if row.get("cold_p99_ms", 0) >= TARGET_COLD_P99_MS:
+        missed.append(f"cold p99 >= {TARGET_COLD_P99_MS:.0f} ms")
+    return missed
 
 
 if __name__ == "__main__":

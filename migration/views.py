@@ -272,7 +272,7 @@ def activate(request, token):
             )
         except services.ActivationRefused as exc:
             return _activation_invalid(request, exc.reason)
-        login(request, locked, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, locked, backend="accounts.backends.ModelBackend")
         request.session[CUSTOMER_SESSION_KEY] = accounts[0].customer_id
         request.session.pop(LEGACY_SESSION_KEY, None)
         messages.success(

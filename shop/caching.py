@@ -17,15 +17,20 @@ import time
 import zlib
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from accounts.snapshot import stamp_of
 
 VERSION_KEY = "shop:catalogue-version"
 
@@ -140,17 +145,64 @@ def cached_fragment(request, kind: str, template: str, context, *, parts=()) -> 
     """
 
     def render() -> bytes:
-        placeholder = mark_safe(CSRF_PLACEHOLDER)  # noqa: S308 - a constant: the tag must not escape it
-        html = render_to_string(template, {**context(), "csrf_token": placeholder}, request)
-        # Stored compressed: pages of product rows shrink 8-10 times (a 37 KB list to 5 KB) for
-        # 0.06 ms to compress and 0.03 ms to decompress, so the cache holds ten times more pages.
-        return zlib.compress(html.encode(), 1)
+        return _compressed(render_to_string(template, {**context(), "csrf_token": _csrf_placeholder()}, request))
 
     # FRAGMENT_FORMAT is in the key so that a deploy that changes what is stored never reads the old.
     html = zlib.decompress(cached(kind, (FRAGMENT_FORMAT, template, viewer(request), parts), render)).decode()
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine with autoescaping
+    return mark_safe(_csrf_fill(request, html))  # noqa: S308 - rendered by the template engine with autoescaping
+
+
+# Where the messages go in a cached page (base.html): like the CSRF placeholder, text that escaped
+# content can never contain.
+MESSAGES_PLACEHOLDER = "<page-messages>"
+
+
+def cached_page(request, template: str, context, *, parts=()) -> HttpResponse:
+    """The whole page: `template` rendered with `context()`, cached for this one user.
+
+    On top of a fragment's key (catalogue version, viewer, `parts`), the page is keyed by the user
+    and the versions of their snapshot (accounts.snapshot): the frame shows their name, customers and
+    menus, so a new name, membership or role renders it anew. The request's own parts are put in when
+    served: its CSRF token and its messages («Lagt i handlekurven …»), which are never cached.
+    A user who did not come from the snapshot (none there) gets the page rendered as usual.
+    """
+    user = request.user
+    stamp = stamp_of(user) if user.is_authenticated else ()
+    if stamp is None:
+        return render(request, template, context())
+
+    def render_page() -> bytes:
+        page = {"messages": mark_safe(MESSAGES_PLACEHOLDER)}  # noqa: S308 - a constant
+        request._page_rendering = True  # the fragments within keep their placeholder (_csrf_fill)
+        try:
+            html = render_to_string(
+                template, {**context(), "csrf_token": _csrf_placeholder(), "page_cached": page}, request
+            )
+        finally:
+            request._page_rendering = False
+        return _compressed(html)
+
+    key = (FRAGMENT_FORMAT, template, viewer(request), user.pk, stamp, parts)
+    html = _csrf_fill(request, zlib.decompress(cached("page", key, render_page)).decode())
+    shown = get_messages(request)
+    messages_html = render_to_string("_messages.html", {"messages": shown}) if len(shown) else ""
+    return HttpResponse(html.replace(MESSAGES_PLACEHOLDER, messages_html, 1))
+
+
+def _csrf_placeholder() -> SafeString:
+    return mark_safe(CSRF_PLACEHOLDER)  # noqa: S308 - a constant: the tag must not escape it
+
+
+def _compressed(html: str) -> bytes:
+    # Stored compressed: pages of product rows shrink 8-10 times (a 37 KB list to 5 KB) for
+    # 0.06 ms to compress and 0.03 ms to decompress, so the cache holds ten times more pages.
+    return zlib.compress(html.encode(), 1)
+
+
+def _csrf_fill(request, html: str) -> str:
+    if CSRF_PLACEHOLDER not in html or getattr(request, "_page_rendering", False):
+        return html
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def query_key(queryset) -> tuple:

@@ -232,9 +232,10 @@ ANYMAIL = {
 # --- Authentication ------------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's backends, loading the session's user from the snapshot (accounts/snapshot.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -586,3 +587,7 @@ if SENTRY_DSN:
         release=SENTRY_RELEASE or None,
         traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
     )
+
+# How long an unused authorization snapshot (accounts/snapshot.py) lingers in the cache; every write
+# to a user, membership, customer or branch replaces it at once, whatever this says.
+AUTH_SNAPSHOT_SECONDS = env.int("AUTH_SNAPSHOT_SECONDS", default=3600)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Role
 from accounts.tenancy import customer_required, redirect_back
 
-from ..caching import cached_fragment
+from ..caching import cached_fragment, cached_page
 from ..cart import (
     cart_add,
     cart_add_many,
@@ -44,17 +44,22 @@ def cart_detail(request):
     can_order = request.tenant.membership.can_order
     # The cart as rendered is cached: every change to its lines moves `updated_at`, and the catalogue
     # version covers prices and stock, so an unchanged cart is neither priced nor rendered twice.
-    body = cached_fragment(
-        request,
-        "cart",
-        "shop/_cart_body.html",
-        lambda: {
-            "summary": cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch),
-            "can_order": can_order,
-        },
-        parts=(cart.pk, cart.updated_at) if cart else None,
-    )
-    return render(request, "shop/cart.html", {"body": body, "can_order": can_order})
+    parts = (cart.pk, cart.updated_at) if cart else None
+
+    def context():
+        body = cached_fragment(
+            request,
+            "cart",
+            "shop/_cart_body.html",
+            lambda: {
+                "summary": cart_summary(cart=cart, pricing=pricing_for_request(request), branch=request.tenant.branch),
+                "can_order": can_order,
+            },
+            parts=parts,
+        )
+        return {"body": body, "can_order": can_order}
+
+    return cached_page(request, "shop/cart.html", context, parts=parts)
 
 
 @customer_required(roles=ORDER_ROLES)

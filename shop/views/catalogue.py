@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..caching import cached, cached_fragment, categories_all, query_key
+from ..caching import cached, cached_fragment, cached_page, categories_all, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..media import main_images_prefetch
@@ -52,25 +52,29 @@ class CachedCountPaginator(Paginator):
 def _product_list(request, *, template, query="", category=None, all_categories=None, extra=None):
     """The shared list behind catalogue, category and search pages: filters, sorting, paging.
 
-    The filters and results are one cached fragment: a repeated view of the same list by the same
-    customer costs no query and no row rendering until the catalogue or its prices change.
+    The filters and results are one cached fragment, shared by a customer's users, and the whole
+    page is cached per user: a repeated view costs no query and no rendering until the catalogue,
+    its prices or the user change.
     """
     if all_categories is None:
         all_categories = categories_all()
-    listing = cached_fragment(
-        request,
-        "listing",
-        "shop/_listing.html",
-        lambda: _listing_context(request, query=query, category=category, all_categories=all_categories),
-    )
-    context = {
-        "listing": listing,
-        "query": query,
-        "category": category,
-        "categories": [c for c in all_categories if c.parent_id is None],
-        **(extra or {}),
-    }
-    return render(request, template, context)
+
+    def context():
+        listing = cached_fragment(
+            request,
+            "listing",
+            "shop/_listing.html",
+            lambda: _listing_context(request, query=query, category=category, all_categories=all_categories),
+        )
+        return {
+            "listing": listing,
+            "query": query,
+            "category": category,
+            "categories": [c for c in all_categories if c.parent_id is None],
+            **(extra or {}),
+        }
+
+    return cached_page(request, template, context)
 
 
 def _listing_context(request, *, query, category, all_categories) -> dict:
@@ -157,14 +161,19 @@ def home(request):
     # Categories, latest orders and popular products are one cached fragment. The orders as shown
     # are part of its key: a new order or a changed status shows at once.
     latest_order = recent_orders[0].pk if recent_orders else None
-    showcase = cached_fragment(
-        request,
-        "home",
-        "shop/_home_showcase.html",
-        lambda: {"recent_orders": recent_orders, **_showcase_context(request, pricing, latest_order)},
-        parts=[(o.pk, o.status, o.reference) for o in recent_orders],
-    )
-    return render(request, "shop/home.html", {"showcase": showcase})
+    parts = [(o.pk, o.status, o.reference) for o in recent_orders]
+
+    def context():
+        showcase = cached_fragment(
+            request,
+            "home",
+            "shop/_home_showcase.html",
+            lambda: {"recent_orders": recent_orders, **_showcase_context(request, pricing, latest_order)},
+            parts=parts,
+        )
+        return {"showcase": showcase}
+
+    return cached_page(request, "shop/home.html", context, parts=parts)
 
 
 def _showcase_context(request, pricing, latest_order) -> dict:
@@ -256,9 +265,14 @@ def product_detail(request, sku):
             fetched["product"] = _product(request, sku)
         return fetched["product"]
 
-    name = cached("product-name", (sku,), lambda: product().name)
-    body = cached_fragment(request, "product", "shop/_product_detail.html", lambda: _product_context(request, product()))
-    return render(request, "shop/product.html", {"name": name, "body": body})
+    def context():
+        name = cached("product-name", (sku,), lambda: product().name)
+        body = cached_fragment(
+            request, "product", "shop/_product_detail.html", lambda: _product_context(request, product())
+        )
+        return {"name": name, "body": body}
+
+    return cached_page(request, "shop/product.html", context, parts=(sku,))
 
 
 def _product(request, sku):

@@ -185,7 +185,7 @@ def _gunicorn_config(env: dict) -> dict:
 
 def test_gunicorn_conf_reads_its_settings_from_the_environment():
     default = _gunicorn_config({})
-    assert (default["workers"], default["timeout"], default["max_requests"]) == (3, 30, 1000)
+    assert (default["workers"], default["timeout"], default["max_requests"]) == (3, 30, 20000)
     assert default["max_requests_jitter"] > 0
     assert default["forwarded_allow_ips"] == ["127.0.0.1", "::1"]
     assert "%({x-request-id}o)s" in default["access_log_format"] and default["accesslog"] == "-"
