@@ -1,9 +1,10 @@
 """Every SQL query of each benchmarked page with its time: where a slow page spends its database time.
 
-    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/queries.py [path …]
+    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/queries.py [--cold] [--anonymous] [path …]
 
 Uses the bench settings and the bench customer (see bench/run.py); prints query count, total SQL
-time and whole-request time per page, and the slowest queries with their SQL.
+time and whole-request time per page, and the slowest queries with their SQL. --cold measures the
+first view after a catalogue change; --anonymous a visitor who is not logged in.
 """
 
 import os
@@ -45,10 +46,17 @@ def default_paths():
 def main():
     from accounts.models import User
 
+    from shop.caching import catalogue_changed
+
+    args = sys.argv[1:]
+    cold = "--cold" in args
     client = Client()
-    client.force_login(User.objects.get(email=BENCH_LOGIN))
-    for path in sys.argv[1:] or default_paths():
+    if "--anonymous" not in args:
+        client.force_login(User.objects.get(email=BENCH_LOGIN))
+    for path in [a for a in args if not a.startswith("--")] or default_paths():
         client.get(path)
+        if cold:
+            catalogue_changed()
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(path)

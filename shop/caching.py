@@ -13,8 +13,10 @@ only place that computes them.
 """
 
 import hashlib
+import threading
 import time
 import zlib
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -94,12 +96,24 @@ def forget_local() -> None:
     """Drop what this process remembers (the version and the category tree); the next use reads Redis."""
     _memo["version"] = None
     _tree.update(version=None, categories=None)
+    with _pages_lock:
+        _pages.clear()
+        _pages_size[0] = 0
 
 
-def cached(kind: str, parts, compute, *, timeout: int | None = None):
-    """`compute()` cached under the catalogue version, `kind` and a digest of `parts`."""
+def cache_key(kind: str, parts, *, catalogue: bool = True) -> str:
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"shop:{kind}:{catalogue_version()}:{digest}"
+    return f"shop:{kind}:{catalogue_version()}:{digest}" if catalogue else f"shop:{kind}:{digest}"
+
+
+def cached(kind: str, parts, compute, *, timeout: int | None = None, key: str | None = None, catalogue=True):
+    """`compute()` cached under the catalogue version, `kind` and a digest of `parts`.
+
+    With `catalogue=False` the value outlives catalogue changes, for `timeout` seconds: for what is
+    computed from orders, not from the catalogue (what sells most), and costs too much to redo after
+    every price or stock write.
+    """
+    key = key or cache_key(kind, parts, catalogue=catalogue)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -182,11 +196,43 @@ def cached_page(request, template: str, context, *, parts=()) -> HttpResponse:
             request._page_rendering = False
         return _compressed(html)
 
-    key = (FRAGMENT_FORMAT, template, viewer(request), user.pk, stamp, parts)
-    html = _csrf_fill(request, zlib.decompress(cached("page", key, render_page)).decode())
+    key = cache_key("page", (FRAGMENT_FORMAT, template, viewer(request), user.pk, stamp, parts))
+    html = _page_recall(key)
+    if html is None:
+        html = zlib.decompress(cached("page", None, render_page, key=key)).decode()
+        _page_remember(key, html)
+    html = _csrf_fill(request, html)
     shown = get_messages(request)
     messages_html = render_to_string("_messages.html", {"messages": shown}) if len(shown) else ""
     return HttpResponse(html.replace(MESSAGES_PLACEHOLDER, messages_html, 1))
+
+
+# Whole pages as this process last served them, by their cache key, which holds every version they
+# depend on (catalogue, the user's snapshot, `parts`): a repeated page costs no round trip to Redis
+# and no decompressing. Least recently served first out, beyond PAGE_MEMO_BYTES of text.
+PAGE_MEMO_BYTES = 16 * 2**20
+_pages: OrderedDict[str, str] = OrderedDict()
+_pages_size = [0]
+_pages_lock = threading.Lock()  # gunicorn's gthread workers serve requests from several threads
+
+
+def _page_recall(key: str) -> str | None:
+    with _pages_lock:
+        html = _pages.get(key)
+        if html is not None:
+            _pages.move_to_end(key)
+        return html
+
+
+def _page_remember(key: str, html: str) -> None:
+    with _pages_lock:
+        if key in _pages:
+            return
+        _pages[key] = html
+        _pages_size[0] += len(html)
+        while _pages_size[0] > PAGE_MEMO_BYTES and _pages:
+            _old_key, old = _pages.popitem(last=False)
+            _pages_size[0] -= len(old)
 
 
 def _csrf_placeholder() -> SafeString:
