@@ -45,7 +45,6 @@ def default_paths():
 
 def main():
     from accounts.models import User
-
     from shop.caching import catalogue_changed
 
     args = sys.argv[1:]

@@ -1,13 +1,16 @@
-"""Side-by-side benchmark of a logged-in customer's pages under gunicorn, with a ceiling.
+"""Side-by-side benchmark of the shop's pages under gunicorn, against a bare Django view in the same run.
 
-    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/run.py [--duration 10] [--only home,cart]
+    DATABASE_URL=postgres://… REDIS_URL=redis://… python bench/run.py [--duration 10] [--rounds 3]
+        [--only cart,anonymous] [--cold 20] [--workers 2] [--threads 1]
 
 Needs the bench data set (`manage.py seed_bench --settings=bench.settings`) in DATABASE_URL. The app runs with the
 production settings (DEBUG off, persistent connections, Redis cache, cached sessions; plain HTTP on
-127.0.0.1) and the bench-only URL conf (bench/urls.py) that adds the ceiling view. For every page:
+127.0.0.1), gunicorn.conf.py, and the bench-only URL conf (bench/urls.py) that adds the reference
+views. For every page, as the bench customer and (list and product pages) as an anonymous visitor:
 wrk -t2 -c16 for --duration seconds after a short warm-up; SQL queries per page are counted once
-with Django's test client against the same database. Prints a table and writes JSON to
-bench/results/.
+with Django's test client against the same database (second request: warm); then --cold single
+views per page, each right after a catalogue change. Prints every page's ratio to the reference
+row (a bare view rendering a static template) and the targets it misses; writes JSON to bench/results/.
 """
 
 import argparse
@@ -257,7 +260,8 @@ def measure_cold(env: dict, base: str, cookie: str, page_list: list[Page], sampl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page (default 10)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker; > 1 means gthread workers")
     parser.add_argument("--only", default="", help="comma-separated words to pick pages (ceiling always runs)")
     parser.add_argument(
         "--rounds", type=int, default=1,
@@ -281,7 +285,8 @@ def main() -> None:
 
     server = subprocess.Popen(
         # gunicorn.conf.py (read from ROOT) as in production; workers and logs from the command line.
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", str(args.workers), "--threads", str(args.threads),
+         "-b", f"127.0.0.1:{port}",
          "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null", "--log-level", "warning"],
         env=env, cwd=ROOT, start_new_session=True,
     )
@@ -334,7 +339,8 @@ def main() -> None:
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    meta = {"when": stamp, "nproc": os.cpu_count(), "workers": args.workers, "duration_s": args.duration,
+    meta = {"when": stamp, "nproc": os.cpu_count(), "workers": args.workers, "threads": args.threads,
+            "duration_s": args.duration,
             "rounds": args.rounds, "cold_samples": args.cold,
             "wrk": "-t2 -c16", "load_average": os.getloadavg()}
     (RESULTS / f"pages-{stamp}.json").write_text(json.dumps({"meta": meta, "pages": rows}, indent=2))
