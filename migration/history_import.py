@@ -4,7 +4,8 @@
 migration/README.md) and upserts them: running it again changes nothing. Bad rows are reported with
 file, line and reason and skipped while good rows load. An order is loaded whole or not at all: an
 order with a bad line is skipped with all its lines (reported), so «Mine ordre» never shows half an
-order. A dry run does all the work and rolls it back.
+order. A dry run does all the work and rolls it back. Each customer whose history changed sees it
+in «Mine ordre» on the next view (`shop.caching.orders_changed`).
 
 On PostgreSQL (`migration.history_writes`) the rows are streamed with COPY into temporary tables and merged with one
 `INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM` per table: the ORM's bulk_create of a
@@ -24,6 +25,7 @@ from pathlib import Path
 from django.db import transaction
 
 from accounts.models import Customer
+from shop.caching import orders_changed
 
 from .history_writes import LineSink, write_orders
 from .importer import Problem, ProblemsMixin, _read_rows
@@ -131,8 +133,10 @@ def legacy_history_import(
                     if orders.pop(number, None) is not None:
                         report.orders_skipped += 1
                 report.orders_skipped += len(rejected)
-                write_orders(list(orders.values()), report)
-                sink.merge(bad_orders, report)
+                changed = write_orders(list(orders.values()), report) | sink.merge(bad_orders, report)
+            # COPY and bulk_create send no signals: «Mine ordre» of each customer whose history
+            # changed is rendered afresh (at once, and again when the import commits).
+            orders_changed(changed)
             if favourites_path:
                 _import_favourites(Path(favourites_path), report)
             if progress and total:

@@ -1,7 +1,8 @@
 """Writing the legacy history import's rows: COPY into temporary tables and one
 `INSERT … ON CONFLICT DO UPDATE … WHERE IS DISTINCT FROM` per table on PostgreSQL (the ORM's
 bulk_create of a million lines takes minutes, COPY seconds); bulk_create elsewhere (SQLite runs).
-Both count created / updated / unchanged rows into the report."""
+Both count created / updated / unchanged rows into the report and return the customers whose
+history changed («Mine ordre» of each must be rendered afresh: shop.caching.orders_changed)."""
 
 from decimal import Decimal
 
@@ -16,18 +17,19 @@ ORDER_FIELDS = ["customer_id", "number", "username", "ordered_at", "reference", 
 LINE_FIELDS = ["sku", "el_number", "name", "quantity", "unit", "unit_price"]
 
 
-def _merge_counts(cursor, sql: str, params=()) -> tuple[int, int]:
-    """Run an INSERT … RETURNING (xmax = 0) and count (created, updated) rows."""
+def _merge_counts(cursor, sql: str, *, returning: str, customers: str) -> tuple[int, int, set[int]]:
+    """Run an INSERT … RETURNING (xmax = 0), `returning` and count (created, updated) rows; also
+    the customer ids `customers` (an aggregate over the CTE `merged`) gives for the rows written."""
     cursor.execute(
-        f"WITH merged AS ({sql} RETURNING (xmax = 0) AS created) "  # noqa: S608 (SQL of this module)
-        "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM merged",
-        params,
+        f"WITH merged AS ({sql} RETURNING (xmax = 0) AS created, {returning}) "  # noqa: S608 (SQL of this module)
+        f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created), {customers} FROM merged",
     )
-    created, updated = cursor.fetchone()
-    return created, updated
+    created, updated, customer_ids = cursor.fetchone()
+    return created, updated, set(customer_ids or ())
 
 
-def write_orders(rows: list[tuple], report) -> None:
+def write_orders(rows: list[tuple], report) -> set[int]:
+    """Upsert the order rows; returns the customers that gained, changed or lost an order."""
     if connection.vendor == "postgresql":
         table = LegacyOrder._meta.db_table
         columns = ", ".join(ORDER_FIELDS)
@@ -39,13 +41,22 @@ def write_orders(rows: list[tuple], report) -> None:
             with cursor.copy(f"COPY tmp_legacy_order ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            created, updated = _merge_counts(
+            # An order moved to another customer leaves the one it had (RETURNING names the new one).
+            cursor.execute(
+                f"SELECT DISTINCT o.customer_id FROM {table} o JOIN tmp_legacy_order t ON t.number = o.number "  # noqa: S608
+                "WHERE o.customer_id <> t.customer_id"
+            )
+            customers = {customer_id for (customer_id,) in cursor.fetchall()}
+            created, updated, written = _merge_counts(
                 cursor,
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM tmp_legacy_order "  # noqa: S608
                 f"ON CONFLICT (number) DO UPDATE SET {changed} "
                 f"WHERE ({', '.join(f'{table}.{c}' for c in ORDER_FIELDS)}) "
                 f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in ORDER_FIELDS)})",
+                returning="customer_id",
+                customers="array_agg(DISTINCT customer_id)",
             )
+            customers |= written
             cursor.execute("DROP TABLE tmp_legacy_order")
     else:
         existing = {
@@ -64,9 +75,11 @@ def write_orders(rows: list[tuple], report) -> None:
             update_fields=[f for f in ORDER_FIELDS if f != "number"],
         )
         created, updated = len(new), len(changed)
+        customers = {r[0] for r in new + changed} | {existing[r[1]][0] for r in changed}
     report.orders_created += created
     report.orders_updated += updated
     report.orders_unchanged += len(rows) - created - updated
+    return customers
 
 
 class LineSink:
@@ -109,18 +122,20 @@ class LineSink:
 
     copy_closed = False
 
-    def merge(self, bad_orders: set[str], report) -> None:
+    def merge(self, bad_orders: set[str], report) -> set[int]:
+        """Upsert the lines; returns the customers whose orders gained or changed a line."""
         if self.postgres:
             self.close_copy()
-            created, updated, total = _merge_lines_postgres(self.cursor, bad_orders)
+            created, updated, total, customers = _merge_lines_postgres(self.cursor, bad_orders)
         else:
-            created, updated, total = _merge_lines_orm([r for r in self.rows if r[0] not in bad_orders])
+            created, updated, total, customers = _merge_lines_orm([r for r in self.rows if r[0] not in bad_orders])
         report.lines_created += created
         report.lines_updated += updated
         report.lines_unchanged += total - created - updated
+        return customers
 
 
-def _merge_lines_postgres(cursor, bad_orders: set[str]) -> tuple[int, int, int]:
+def _merge_lines_postgres(cursor, bad_orders: set[str]) -> tuple[int, int, int, set[int]]:
     table = LegacyOrderLine._meta.db_table
     orders = LegacyOrder._meta.db_table
     target = "order_id, line_number, " + ", ".join(LINE_FIELDS)
@@ -129,7 +144,7 @@ def _merge_lines_postgres(cursor, bad_orders: set[str]) -> tuple[int, int, int]:
         cursor.execute("DELETE FROM tmp_legacy_line WHERE order_number = ANY(%s)", [sorted(bad_orders)])
     cursor.execute("SELECT count(*) FROM tmp_legacy_line")
     (total,) = cursor.fetchone()
-    created, updated = _merge_counts(
+    created, updated, customers = _merge_counts(
         cursor,
         f"INSERT INTO {table} ({target}) SELECT o.id, t.line_number, "  # noqa: S608
         + ", ".join(f"t.{c}" for c in LINE_FIELDS)
@@ -137,12 +152,15 @@ def _merge_lines_postgres(cursor, bad_orders: set[str]) -> tuple[int, int, int]:
         f"ON CONFLICT (order_id, line_number) DO UPDATE SET {changed} "
         f"WHERE ({', '.join(f'{table}.{c}' for c in LINE_FIELDS)}) "
         f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in LINE_FIELDS)})",
+        returning="order_id",
+        customers=f"(SELECT array_agg(DISTINCT o.customer_id) FROM {orders} o "  # noqa: S608
+        "WHERE o.id IN (SELECT DISTINCT order_id FROM merged))",
     )
     cursor.execute("DROP TABLE tmp_legacy_line")
-    return created, updated, total
+    return created, updated, total, customers
 
 
-def _merge_lines_orm(rows: list[tuple]) -> tuple[int, int, int]:
+def _merge_lines_orm(rows: list[tuple]) -> tuple[int, int, int, set[int]]:
     def typed(values):
         sku, el_number, name, quantity, unit, price = values
         return (
@@ -154,7 +172,9 @@ def _merge_lines_orm(rows: list[tuple]) -> tuple[int, int, int]:
             None if price is None else Decimal(price).quantize(Decimal("0.01")),
         )
 
-    ids = dict(LegacyOrder.objects.filter(number__in={r[0] for r in rows}).values_list("number", "pk"))
+    orders = LegacyOrder.objects.filter(number__in={r[0] for r in rows}).values_list("number", "pk", "customer_id")
+    ids = {number: pk for number, pk, _ in orders}
+    customer_of = {pk: customer_id for _, pk, customer_id in orders}
     existing = {
         (order_id, line_number): tuple(values)
         for order_id, line_number, *values in LegacyOrderLine.objects.filter(order_id__in=ids.values()).values_list(
@@ -178,4 +198,5 @@ def _merge_lines_orm(rows: list[tuple]) -> tuple[int, int, int]:
         unique_fields=["order", "line_number"],
         update_fields=LINE_FIELDS,
     )
-    return len(new), len(changed), len(rows)
+    customers = {customer_of[key[0]] for key, _ in new + changed}
+    return len(new), len(changed), len(rows), customers

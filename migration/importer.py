@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Branch, Customer
+from shop.caching import orders_changed
 
 from .hashers import (
     KEYED_ONLY,
@@ -235,6 +236,8 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
     seen = set()
     now = timezone.now()
     creates, updates, events = [], [], []
+    # «Mine ordre» names a legacy order's orderer by the account's name: these customers' pages change.
+    orderers_changed = set()
     fields = ["customer", "name", "email", "phone", "is_main_user", "is_active"]
     for index, (line, row) in enumerate(rows, start=1):
         if progress and (index % 2000 == 0 or index == total):
@@ -288,6 +291,7 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
             if kind in ("strong", "weak"):
                 account.password = legacy_wrap_keyed(legacy_hash)
             creates.append(account)
+            orderers_changed.add(customer.pk)
             report.accounts_created += 1
             continue
         changed = [
@@ -295,6 +299,8 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
             for k, v in values.items()
             if (account.customer_id != customer.pk if k == "customer" else getattr(account, k) != v)
         ]
+        if "name" in changed or "customer" in changed:
+            orderers_changed |= {account.customer_id, customer.pk}
         for key in changed:
             setattr(account, key, values[key])
         # The password: compare without rewrapping when possible (see legacy_stored_matches).
@@ -322,6 +328,7 @@ def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes:
             report.accounts_unchanged += 1
     LegacyAccount.objects.bulk_create(creates, batch_size=BATCH)
     LegacyAccount.objects.bulk_update(updates, [*fields, "password"], batch_size=BATCH)
+    orders_changed(orderers_changed)
     if any(a.pk is None for a in creates):  # backends without RETURNING: look the ids up
         ids = dict(
             LegacyAccount.objects.filter(username__in=[a.username for a in creates]).values_list(

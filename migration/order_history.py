@@ -1,13 +1,18 @@
 """The old shop's orders in «Mine ordre»: the reads, and the source registered with `shop.history`.
 
 Registered in `MigrationConfig.ready()`; the shop only knows the `OrderHistorySource` protocol.
+The shop caches «Mine ordre» under each customer's orders version: the signals at the end move it
+for every save or delete of what these rows show (the import's bulk writes call it themselves).
 """
 
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from shop.caching import orders_changed
 from shop.history import HistoryResult, HistoryRow
 
 from .models import LegacyAccount, LegacyOrder, LegacyOrderLine
@@ -78,3 +83,22 @@ class LegacyOrderSource:
 
 
 SOURCE = LegacyOrderSource()
+
+
+# The fields of a legacy account «Mine ordre» reads: the orderer's name and the «Bestilt av» filter.
+ORDERER_FIELDS = {"username", "name", "user", "customer"}
+
+
+@receiver([post_save, post_delete], dispatch_uid="migration.legacy_history_changed")
+def _legacy_history_written(sender, instance, raw=False, **kwargs):
+    if sender is LegacyOrder:
+        orders_changed([instance.customer_id])
+    elif sender is LegacyOrderLine:
+        origin = kwargs.get("origin")
+        if isinstance(origin, LegacyOrder) or getattr(origin, "model", None) is LegacyOrder:
+            return  # the lines of an order deleted whole: the order's own signal moves the version
+        orders_changed(LegacyOrder.objects.filter(pk=instance.order_id).values_list("customer_id", flat=True))
+    elif sender is LegacyAccount:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or ORDERER_FIELDS & set(update_fields):
+            orders_changed([instance.customer_id])

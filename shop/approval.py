@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from core.email import email_enqueue
 
+from .caching import orders_changed
 from .limits import membership_of
 from .models import Order, OrderLine
 from .orders import order_confirmation_enqueue
@@ -70,6 +71,7 @@ def order_approve(*, order: Order, decided_by) -> Order:
                 % {"names": "; ".join(gone)}
             )
         OrderLine.objects.bulk_update(lines, ["list_price", "unit_price", "line_total"])
+        orders_changed([order.customer_id])  # bulk_update sends no signal (the order's save below does)
         order.total_excl_vat, order.vat, order.total_incl_vat = totals.excl_vat, totals.vat, totals.incl_vat
         order.status = Order.Status.RECEIVED
         order.decided_by, order.decided_at = decided_by, timezone.now()

@@ -10,6 +10,13 @@ Rendered fragments (`cached_fragment`) are the one place prices are cached: as H
 customer, branch, role, language and URL besides the catalogue version. Net prices and discounts
 move that version, so a fragment is never older than the prices in it; `shop.pricing` stays the
 only place that computes them.
+
+«Mine ordre» is cached as a whole page under a per-customer orders version (`orders_version`): it
+moves on every write that can change what the page shows that customer (their orders and order
+lines, the people «Bestilt av» names, the history other apps keep), so the page needs no query to
+know it is current. Writes through `save()` and `delete()` move it by the signals at the end of this
+module; whoever writes orders in bulk (`bulk_create`, `bulk_update`, `QuerySet.update()`, COPY)
+calls `orders_changed()` itself.
 """
 
 import hashlib
@@ -32,9 +39,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from accounts.models import Membership, User
 from accounts.snapshot import stamp_of
 
 VERSION_KEY = "shop:catalogue-version"
+ORDERS_VERSION_KEY = "shop:orders-version:{}"
 
 
 # The version as this process last read it, and when: one cache round trip per VERSION_MEMO_SECONDS
@@ -99,6 +108,36 @@ def forget_local() -> None:
     with _pages_lock:
         _pages.clear()
         _pages_size[0] = 0
+
+
+def orders_version(customer_id) -> int:
+    """The customer's orders version: read before the rows it stands for (see `orders_changed`)."""
+    key = ORDERS_VERSION_KEY.format(customer_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key) or time.time_ns()
+    return version
+
+
+def orders_changed(customer_ids) -> None:
+    """What «Mine ordre» shows these customers changed: their next view is rendered afresh.
+
+    Like the versions of accounts.snapshot: moved at once (for this process's reads within the
+    transaction) and again when the transaction commits (a page rendered meanwhile from the old
+    rows was stored under the version that is now gone). Each new value is one never used before,
+    so a version Redis lost and made anew never matches a page stored under the old one.
+    """
+    keys = sorted({ORDERS_VERSION_KEY.format(pk) for pk in customer_ids if pk is not None})
+    if not keys:
+        return
+    _orders_bump(keys)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _orders_bump(keys), robust=True)
+
+
+def _orders_bump(keys: list[str]) -> None:
+    cache.set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
 
 
 def cache_key(kind: str, parts, *, catalogue: bool = True) -> str:
@@ -285,3 +324,31 @@ def _catalogue_model_changed(sender, **kwargs):
     # datasheet is a catalogue change as well: product pages and lists show it at once.
     if sender in (Category, Product, Stock, CustomerNetPrice, CustomerDiscount, ProductImage, ProductDocument):
         catalogue_changed()
+
+
+@receiver([post_save, post_delete], dispatch_uid="shop_orders_changed")
+def _orders_model_changed(sender, instance, raw=False, **kwargs):
+    from .models import Order, OrderLine
+
+    if sender is Order:
+        orders_changed([instance.customer_id])
+    elif sender is OrderLine:
+        origin = kwargs.get("origin")
+        if isinstance(origin, Order) or getattr(origin, "model", None) is Order:
+            return  # the lines of an order deleted whole: the order's own signal moves the version
+        order = instance._state.fields_cache.get("order")
+        if order is not None:
+            orders_changed([order.customer_id])
+        else:
+            orders_changed(Order.objects.filter(pk=instance.order_id).values_list("customer_id", flat=True))
+    elif sender is Membership:
+        # «Bestilt av» offers every member of the customer, also deactivated ones.
+        orders_changed([instance.customer_id])
+    elif sender is User and _shown_fields_written(kwargs.get("update_fields")):
+        # Orders name who placed them: the user's name (or email) shows at each of their customers.
+        orders_changed(Membership.objects.filter(user_id=instance.pk).values_list("customer_id", flat=True))
+
+
+def _shown_fields_written(update_fields) -> bool:
+    # A login (last_login), a new password or second factor changes nothing an order list shows.
+    return update_fields is None or bool({"name", "email"} & set(update_fields))

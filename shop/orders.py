@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.email import email_enqueue
 
+from .caching import orders_changed
 from .limits import approval_request_enqueue, approval_required, membership_of
 from .models import Address, Cart, CartLine, Order, OrderLine
 from .pricing import Pricing, Totals
@@ -150,6 +151,7 @@ def order_place(
             for order_line in order_lines:
                 order_line.order = order
             OrderLine.objects.bulk_create(order_lines)
+            orders_changed([customer.pk])  # bulk_create sends no signal; «Mine ordre» finds the lines
             locked.status = Cart.Status.ORDERED
             locked.save(update_fields=["status", "updated_at"])
             if pending:

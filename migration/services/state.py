@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from shop.caching import orders_changed
+
 from ..models import EventKind, LegacyAccount, MigrationEvent
 from .events import migration_event_build
 
@@ -79,6 +81,8 @@ def legacy_accounts_transition(
             LegacyAccount.objects.filter(pk__in=[a.pk for a in accounts]).update(
                 state=to, updated_at=timezone.now(), **values
             )
+            if "user" in values:  # «Bestilt av» in «Mine ordre» finds legacy orders by the account's user
+                orders_changed({a.customer_id for a in accounts})
         events = [
             migration_event_build(
                 customer=account.customer,

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..caching import cached, cached_fragment, cached_page, categories_all, query_key
+from ..caching import cached, cached_fragment, cached_page, categories_all, orders_version, query_key
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..media import main_images_prefetch
@@ -155,15 +155,14 @@ def home(request):
     """The shop's face: search, categories, popular products and shortcuts for customers."""
     pricing = pricing_for_request(request)
     customer = pricing.customer
-    recent_orders = []
-    if customer is not None:
-        recent_orders = order_recent_for_customer(customer=customer)
-    # Categories, latest orders and popular products are one cached fragment. The orders as shown
-    # are part of its key: a new order or a changed status shows at once.
-    latest_order = recent_orders[0].pk if recent_orders else None
-    parts = [(o.pk, o.status, o.reference) for o in recent_orders]
+    # Categories, latest orders and popular products are one cached fragment within the cached page.
+    # The customer's orders version is part of both keys (read before the rows it stands for): a new
+    # order or a changed status shows at once.
+    parts = ("orders", orders_version(customer.pk) if customer is not None else None)
 
     def context():
+        recent_orders = order_recent_for_customer(customer=customer) if customer is not None else []
+        latest_order = recent_orders[0].pk if recent_orders else None
         showcase = cached_fragment(
             request,
             "home",

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.tenancy import customer_required
 
-from ..caching import cached_fragment
+from ..caching import cached_fragment, cached_page, orders_version
 from ..cart import cart_add_from_order, cart_get_or_create, cart_summary
 from ..forms import CheckoutForm, OrderSearchForm
 from ..history import orders_with_history
@@ -118,41 +118,56 @@ def order_detail(request, pk):
 
 @customer_required
 def order_list(request):
-    """«Mine ordre»: the current customer's orders, newest first, searchable and filtered."""
+    """«Mine ordre»: the current customer's orders, newest first, searchable and filtered.
+
+    The whole page is cached per user under the customer's orders version (shop.caching), which
+    every write to what it shows moves: a repeated view costs no query and no rendering.
+    """
     customer = request.tenant.customer
-    form = OrderSearchForm(request.GET or None, orderers=order_orderers(customer))
-    filters = form.filters()
-    orders = order_search(customer=customer, **filters).select_related("user", "pickup_branch")
-    # Then the history other apps keep (the old shop's orders), filtered alike: shop.history.
-    orders = orders_with_history(orders, customer=customer, **filters)
-    page = Paginator(orders, 25).get_page(request.GET.get("side"))
-    rows = list(page.object_list)
-    params = request.GET.copy()
-    params.pop("side", None)
-    # The table as rendered is cached, keyed by what it shows that can change (status, reference,
-    # who ordered), the page's place in the list and (through the URL) the filters.
-    table = cached_fragment(
-        request,
-        "orders",
-        "shop/_order_table.html",
-        lambda: {"page": page, "orders": rows, "page_query": params.urlencode(), "filtered": any(filters.values())},
-        parts=(page.number, page.paginator.count, [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows]),
-    )
-    awaiting = []
-    if request.tenant.membership.is_administrator:  # «Venter på godkjenning»: what this admin can decide
-        awaiting = order_list_pending_for_approver(customer=customer, user=request.user)
-    return render(
-        request,
-        "shop/orders.html",
-        {
+    version = orders_version(customer.pk)  # read before the rows, so a write meanwhile orphans the page
+
+    def context():
+        form = OrderSearchForm(request.GET or None, orderers=order_orderers(customer))
+        filters = form.filters()
+        orders = order_search(customer=customer, **filters).select_related("user", "pickup_branch")
+        # Then the history other apps keep (the old shop's orders), filtered alike: shop.history.
+        orders = orders_with_history(orders, customer=customer, **filters)
+        page = Paginator(orders, 25).get_page(request.GET.get("side"))
+        rows = list(page.object_list)
+        params = request.GET.copy()
+        params.pop("side", None)
+        # The table as rendered is shared by the customer's users, keyed by what it shows that can
+        # change (status, reference, who ordered), the page's place in the list and (through the
+        # URL) the filters.
+        table = cached_fragment(
+            request,
+            "orders",
+            "shop/_order_table.html",
+            lambda: {
+                "page": page,
+                "orders": rows,
+                "page_query": params.urlencode(),
+                "filtered": any(filters.values()),
+            },
+            parts=(
+                page.number,
+                page.paginator.count,
+                [(o.pk, o.status, o.reference, str(o.user or "")) for o in rows],
+            ),
+        )
+        awaiting = []
+        if request.tenant.membership.is_administrator:  # «Venter på godkjenning»: what this admin can decide
+            awaiting = order_list_pending_for_approver(customer=customer, user=request.user)
+        return {
             "table": table,
             "orders": rows,
             "form": form,
             "count": page.paginator.count,
             "query": params.urlencode(),
             "awaiting": awaiting,
-        },
-    )
+        }
+
+    return cached_page(request, "shop/orders.html", context, parts=("orders", version))
 
 
 @customer_required(roles=ORDER_ROLES)
