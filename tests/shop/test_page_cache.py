@@ -164,6 +164,16 @@ def test_a_visitor_and_a_logged_in_customer_never_share_a_cached_page(first, pag
     assert "Ola" not in header(html) and BUY not in html and "Logg inn" in header(html)
 
 
+def test_the_logged_out_message_shows_once_on_the_visitors_cached_front_page(ola, product):
+    SecondFactorClient().get("/")  # a visitor has the front page cached already
+    client = browser(ola.user)
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302 and response["Location"] == "/"
+    html = client.get("/").content.decode()
+    assert main(html).count("Du er logget ut.") == 1 and "Ola" not in header(html)
+    assert "Du er logget ut." not in client.get("/").content.decode()
+
+
 @pytest.mark.parametrize("page", ["list", "search", "product", "home", "cart"])
 def test_two_colleagues_of_one_customer_never_see_each_others_name(page, kari, ola, product):
     """Same customer, branch, role and rights: only who is logged in tells their pages apart."""
