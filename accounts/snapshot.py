@@ -34,7 +34,10 @@ from .models import Branch, Customer, Membership, User
 
 DIRECTORY_KEY = "auth:directory"
 USER_KEY = "auth:user:{}"
-SNAPSHOT_KEY = "auth:snapshot:{}"
+# The format is in the key: a deploy that changes what a snapshot holds (the User model, the
+# memberships query) never reads one stored by the code before it. Move it with such a change.
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_KEY = f"auth:snapshot:{SNAPSHOT_FORMAT}:{{}}"
 # Where the memberships ride on the cached user object (pickled with it), and the versions it was
 # read under (set on every load).
 MEMBERSHIPS_ATTRIBUTE = "_snapshot_memberships"

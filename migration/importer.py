@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Branch, Customer
+from accounts.snapshot import directory_changed
 from shop.caching import orders_changed
 
 from .hashers import (
@@ -225,6 +226,10 @@ def _import_customers(path: Path, report: ImportReport) -> None:
     Customer.objects.bulk_update(
         to_update, ["name", "branch", "org_number", "email", "phone"], batch_size=BATCH
     )
+    if to_create or to_update:
+        # Bulk writes send no signal: the members' cached memberships (name, branch) must be read
+        # afresh at their next request (accounts/snapshot.py).
+        directory_changed()
 
 
 def _import_accounts(path: Path, report: ImportReport, progress, recheck_hashes: bool = False) -> None:
