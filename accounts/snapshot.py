@@ -23,6 +23,7 @@ snapshot is stored before anything asks).
 """
 
 import time
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,7 +69,9 @@ def user_load(user_id) -> User | None:
     """The user with `user_id` and their memberships: from the cache when both versions still match."""
     user_key = USER_KEY.format(user_id)
     snapshot_key = SNAPSHOT_KEY.format(user_id)
-    found = cache.get_many([DIRECTORY_KEY, user_key, snapshot_key])
+    found = _prefetched(user_id)
+    if found is None:
+        found = cache.get_many(keys_of(user_id))
     stamp = (found.get(DIRECTORY_KEY), found.get(user_key))
     snapshot = found.get(snapshot_key)
     if None not in stamp and snapshot is not None and snapshot[0] == stamp:
@@ -96,6 +99,30 @@ def stamp_of(user) -> tuple | None:
     Anything cached per user that shows their name, customers or roles is keyed by it.
     """
     return getattr(user, STAMP_ATTRIBUTE, None)
+
+
+def keys_of(user_id) -> list[str]:
+    """The cache keys a snapshot is read from: the directory version, the user's, the snapshot."""
+    return [DIRECTORY_KEY, USER_KEY.format(user_id), SNAPSHOT_KEY.format(user_id)]
+
+
+# What the current request's session load fetched of `keys_of(user id)` (accounts.sessions):
+# (user id, {key: value}), used once by `user_load` for that user.
+_prefetch: ContextVar[tuple | None] = ContextVar("accounts_snapshot_prefetch", default=None)
+
+
+def prefetch_set(user_id=None, found: dict | None = None) -> None:
+    """Hand `user_load` what the session load fetched for `user_id`; without arguments, forget it."""
+    _prefetch.set((user_id, found) if user_id is not None else None)
+
+
+def _prefetched(user_id) -> dict | None:
+    fetched = _prefetch.get()
+    if fetched is None:
+        return None
+    _prefetch.set(None)
+    fetched_for, found = fetched
+    return found if str(fetched_for) == str(user_id) else None
 
 
 def user_changed(*user_ids) -> None:

@@ -28,8 +28,9 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-# Sessions are read from the cache (Redis) on every request and written through to the database.
-SESSION_ENGINE = env("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+# Sessions are read from the cache (Redis) on every request and written through to the database:
+# Django's cached_db, read in one round trip with the snapshot of its user (accounts/sessions.py).
+SESSION_ENGINE = env("SESSION_ENGINE", default="accounts.sessions")
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
 
 STORAGES = {

@@ -31,7 +31,7 @@ from tests.shop.factories import CategoryFactory, ProductFactory, StockFactory
 
 pytestmark = pytest.mark.django_db
 
-PRODUCTION_SESSIONS = "django.contrib.sessions.backends.cached_db"
+PRODUCTION_SESSIONS = "accounts.sessions"  # the production default (config/settings/production.py)
 BUY = "Legg i handlekurv"
 PRICE = "14,90 kr"
 USERS_LINK = 'href="/konto/brukere/"'
@@ -466,3 +466,64 @@ def test_a_session_saved_with_an_old_backend_path_stays_logged_in_after_migratio
     response = olas.get(LIST)
     assert response.wsgi_request.user == ola.user and BUY in html_of(response)
     assert olas.session[BACKEND_SESSION_KEY] == migration.RENAMED[old_path]
+
+
+# --- accounts.sessions: the session and its user's snapshot in one round trip -------------------------
+
+
+def test_a_warm_page_asks_the_cache_once_for_the_session_and_who_is_looking(ola, product, monkeypatch):
+    client = browser(ola.user)
+    warm(client, LIST, ola.user)
+    asked, depth = [], [0]
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def spy(keys, *args, _original=original, **kwargs):
+            if not depth[0]:  # one call is one round trip (local memory's get_many calls get per key)
+                asked.append([keys] if isinstance(keys, str) else list(keys))
+            depth[0] += 1
+            try:
+                return _original(keys, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(cache, name, spy)
+    response = client.get(LIST)
+    assert response.wsgi_request.user == ola.user
+    who = [keys for keys in asked if any("sessions" in k or k.startswith("auth:") for k in keys)]
+    assert len(who) == 1, asked
+
+
+def test_a_wrong_guess_of_the_sessions_user_shows_the_right_user(ola, kari, product):
+    from accounts import sessions
+
+    client = browser(ola.user)
+    warm(client, LIST, ola.user)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    sessions._users[key] = str(kari.user.pk)  # as if the process remembered another user for this key
+    response = client.get(LIST)
+    assert response.wsgi_request.user == ola.user
+    assert "Ola" in header(html_of(response)) and "Kari" not in header(html_of(response))
+
+
+def test_a_prefetch_is_never_used_by_a_later_request(ola, product):
+    from accounts import snapshot
+
+    client = browser(ola.user)
+    warm(client, LIST, ola.user)
+    # A request loaded the session and its snapshot keys (still valid now) but never asked who is looking ...
+    snapshot.prefetch_set(ola.user.pk, cache.get_many(snapshot.keys_of(ola.user.pk)))
+    ola.is_active = False
+    ola.save()  # ... and the membership is deactivated before the next request
+    response = client.get("/handlekurv/")
+    assert response.status_code in (302, 403)
+
+
+def test_the_old_session_key_after_logout_is_anonymous(ola, product):
+    client = browser(ola.user)
+    warm(client, LIST, ola.user)
+    old = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("account_logout"))
+    stale = SecondFactorClient()
+    stale.cookies[settings.SESSION_COOKIE_NAME] = old
+    assert is_anonymous(stale)

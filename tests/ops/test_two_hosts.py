@@ -52,7 +52,7 @@ def cluster(smtp_sink, tmp_path):
     shared = {
         "DATABASE_URL": database_url_for_tests(), "REDIS_URL": settings.REDIS_URL, "CACHE_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": f"hosts-{run}", "CELERY_QUEUE": queue, "EMAIL_URL": smtp_sink.url,
-        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db", "DEBUG": "False",
+        "SESSION_ENGINE": "accounts.sessions", "DEBUG": "False",
         "BEAT_KEY_PREFIX": f"hosts-beat-{run}:", "BEAT_MAX_LOOP_INTERVAL": 1, "BEAT_LOCK_TIMEOUT": 5,
         "MIGRATION_REMINDER_INTERVAL_SECONDS": 1, "MIGRATION_FLAG_CHUNK": 2, "LOG_FORMAT": "json",
         "ALLOWED_HOSTS": f"{PUBLIC_HOST},127.0.0.1",
