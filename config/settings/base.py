@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     # Retention (README «Operations»): expired sessions and old outbox bodies, daily.
     "sessions-clear": {"task": "core.tasks.sessions_clear", "schedule": 60.0 * 60 * 24},
     "outbox-purge": {"task": "core.tasks.outbox_purge", "schedule": 60.0 * 60 * 24},
+    # The front page's most ordered products, recounted before they expire (shop.caching).
+    "shop-popular-refresh": {"task": "shop.tasks.popular_refresh", "schedule": 60.0 * 10},
 }
 # Django's logging config applies to worker and beat too (LOG_FORMAT, the request and task ids):
 # core.celery_signals answers Celery's setup_logging signal, so Celery leaves logging alone.

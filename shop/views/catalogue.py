@@ -1,16 +1,22 @@
 """Front page, catalogue, category pages, search and the product page (open to visitors)."""
 
-from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..caching import cached, cached_fragment, cached_page, categories_all, orders_version, query_key
+from ..caching import (
+    cached,
+    cached_fragment,
+    cached_page,
+    categories_all,
+    orders_version,
+    popular_product_ids,
+    query_key,
+)
 from ..catalogue import category_ancestors, category_descendant_ids, number_compact, query_clean
 from ..forms import SORT_CHOICES, ProductFilterForm, QuantityForm
 from ..media import main_images_prefetch
@@ -175,9 +181,8 @@ def home(request):
     return cached_page(request, "shop/home.html", context, parts=parts)
 
 
-# What sells most is counted over a million order lines (0.5 s): kept for this long across catalogue
-# changes (a product taken out of the range drops out when the showcase is rendered, which reads
-# active products only), and per customer until their next order.
+# What a customer buys most is theirs until their next order (the latest order is in the key); the
+# time bounds how long it lingers (everyone's most ordered: shop.caching.popular_product_ids).
 POPULAR_SECONDS = 15 * 60
 
 
@@ -203,10 +208,7 @@ def _showcase_context(request, pricing, latest_order) -> dict:
         )
         popular_title = _("Ofte kjøpt av dere")
     if not popular_ids:
-        since = timezone.now() - timedelta(days=90)
-        popular_ids = cached(
-            "popular", (), lambda: product_ids_most_ordered(since=since), timeout=POPULAR_SECONDS, catalogue=False
-        )
+        popular_ids = popular_product_ids()
         popular_title = _("Populære varer")
     branch = _branch(request)
     if popular_ids:
