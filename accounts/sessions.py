@@ -11,6 +11,8 @@ only in the request that loaded it; a wrong guess costs nothing but the usual se
 Storage is cached_db's own (same cache keys, same rows), so sessions move between the two freely.
 """
 
+import threading
+
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 
@@ -19,6 +21,7 @@ from . import snapshot
 # session key -> user id, as this process last loaded it; bounded (oldest first out).
 _USERS_MAX = 50_000
 _users: dict[str, str] = {}
+_users_lock = threading.Lock()
 
 
 class SessionStore(cached_db.SessionStore):
@@ -38,8 +41,9 @@ class SessionStore(cached_db.SessionStore):
         return data
 
     def _remember(self, user_id) -> None:
-        if not user_id or not self.session_key:
+        if not user_id or not self.session_key or _users.get(self.session_key) == user_id:
             return
-        if len(_users) >= _USERS_MAX:
-            del _users[next(iter(_users))]
-        _users[self.session_key] = user_id
+        with _users_lock:  # gthread workers load sessions from several threads
+            if len(_users) >= _USERS_MAX:
+                del _users[next(iter(_users))]
+            _users[self.session_key] = user_id
