@@ -7,8 +7,7 @@ kept in the cache as one snapshot, valid while two versions stand still:
 - the directory version, moved by every write to any customer or branch (one such write can
   concern many users, and customers and branches change seldom).
 
-Both move as soon as the write is made and again when its transaction commits (a reader that
-rebuilt the snapshot from the old rows in between stamped it with the version that is now gone).
+Both are `core.versions`: read before the rows, moved at once and again when the write commits.
 A request reads both versions and the snapshot in one round trip (`get_many`), so a deactivation,
 a role change, a new password or a customer closed takes effect on the very next request.
 
@@ -22,14 +21,14 @@ Django as before, per request (ModelBackend caches them on the request's user ob
 snapshot is stored before anything asks).
 """
 
-import time
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from core.versions import version_get, versions_move
 
 from .models import Branch, Customer, Membership, User
 
@@ -80,7 +79,7 @@ def user_load(user_id) -> User | None:
         return user
     # The versions are read before the rows: a write that commits after this point moves them, so
     # the snapshot stored below (stamped with the old ones) is never taken for the new state.
-    stamp = (stamp[0] or _version_ensure(DIRECTORY_KEY), stamp[1] or _version_ensure(user_key))
+    stamp = (stamp[0] or version_get(DIRECTORY_KEY), stamp[1] or version_get(user_key))
     user = User._default_manager.filter(pk=user_id).first()
     if user is None:
         return None
@@ -129,29 +128,12 @@ def user_changed(*user_ids) -> None:
     """Make the next request of each of these users read them and their memberships afresh."""
     keys = [USER_KEY.format(pk) for pk in user_ids if pk is not None]
     if keys:
-        _on_write(keys)
+        versions_move(keys)
 
 
 def directory_changed() -> None:
     """A customer or branch changed: every user's next request reads their memberships afresh."""
-    _on_write([DIRECTORY_KEY])
-
-
-def _on_write(keys: list[str]) -> None:
-    _bump(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump(keys), robust=True)
-
-
-def _bump(keys: list[str]) -> None:
-    # A new value never used before (even after Redis lost the key): an old snapshot cannot match it.
-    version = time.time_ns()
-    cache.set_many(dict.fromkeys(keys, version), timeout=None)
-
-
-def _version_ensure(key: str) -> int:
-    cache.add(key, time.time_ns(), timeout=None)
-    return cache.get(key)
+    versions_move([DIRECTORY_KEY])
 
 
 @receiver([post_save, post_delete], sender=User, dispatch_uid="accounts.snapshot_user")

@@ -43,6 +43,7 @@ from django.utils.translation import get_language
 
 from accounts.models import Membership, User
 from accounts.snapshot import stamp_of
+from core.versions import version_get, versions_move
 
 VERSION_KEY = "shop:catalogue-version"
 ORDERS_VERSION_KEY = "shop:orders-version:{}"
@@ -113,33 +114,13 @@ def forget_local() -> None:
 
 
 def orders_version(customer_id) -> int:
-    """The customer's orders version: read before the rows it stands for (see `orders_changed`)."""
-    key = ORDERS_VERSION_KEY.format(customer_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key) or time.time_ns()
-    return version
+    """The customer's orders version: read before the rows it stands for (core.versions)."""
+    return version_get(ORDERS_VERSION_KEY.format(customer_id))
 
 
 def orders_changed(customer_ids) -> None:
-    """What «Mine ordre» shows these customers changed: their next view is rendered afresh.
-
-    Like the versions of accounts.snapshot: moved at once (for this process's reads within the
-    transaction) and again when the transaction commits (a page rendered meanwhile from the old
-    rows was stored under the version that is now gone). Each new value is one never used before,
-    so a version Redis lost and made anew never matches a page stored under the old one.
-    """
-    keys = sorted({ORDERS_VERSION_KEY.format(pk) for pk in customer_ids if pk is not None})
-    if not keys:
-        return
-    _orders_bump(keys)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _orders_bump(keys), robust=True)
-
-
-def _orders_bump(keys: list[str]) -> None:
-    cache.set_many(dict.fromkeys(keys, time.time_ns()), timeout=None)
+    """What «Mine ordre» shows these customers changed: their next view is rendered afresh."""
+    versions_move(ORDERS_VERSION_KEY.format(pk) for pk in customer_ids if pk is not None)
 
 
 def cache_key(kind: str, parts, *, catalogue: bool = True) -> str:
